@@ -1,0 +1,156 @@
+"""Site settings (content/site.yaml) and vocabularies (content/taxonomies.yaml)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, display_path
+from .frontmatter import FrontMatterError, load_yaml
+from .models import Settings, Taxonomy, Term
+from .schema import FIELDS_BY_NAME, SLUG_PATTERN
+
+SETTINGS_FILE = "site.yaml"
+TAXONOMIES_FILE = "taxonomies.yaml"
+RESERVED_PATHS = {"case-studies", "places", "about", "static", "search", "data", "contribute", "feed.xml"}
+
+
+def read_yaml_file(path: Path, shown: str) -> tuple[dict[str, Any], dict[str, int], list[Problem]]:
+    if not path.is_file():
+        return {}, {}, [Problem(shown, None, None, "is missing", "every content folder needs this file")]
+    try:
+        data, lines = load_yaml(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
+    except UnicodeDecodeError:
+        return {}, {}, [Problem(shown, None, None, "is not UTF-8 text", "save it as UTF-8")]
+    except FrontMatterError as error:
+        return {}, {}, [Problem(shown, error.line, None, error.message, error.hint)]
+    return data, lines, []
+
+
+def load_settings(content_dir: Path, base_url: str | None = None) -> tuple[Settings | None, list[Problem]]:
+    path = content_dir / SETTINGS_FILE
+    shown = display_path(path)
+    data, lines, problems = read_yaml_file(path, shown)
+    if problems:
+        return None, problems
+
+    def text(key: str, default: str | None = None) -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str) or not value.strip():
+            problems.append(Problem(shown, lines.get(key), key, "expected text" if key in data else "is missing"))
+            return ""
+        return " ".join(value.split())
+
+    known = {"title", "description", "base_url", "language", "publisher", "latest_count"}
+    for key in data:
+        if key not in known:
+            problems.append(Problem(shown, lines.get(str(key)), str(key), f"unknown setting '{key}'",
+                                    f"known settings: {', '.join(sorted(known))}"))
+    url = base_url if base_url is not None else text("base_url")
+    if url and not re.match(r"https?://[^/\s]+(/[^\s]*)?$", url):
+        problems.append(Problem(shown if base_url is None else "--base-url", lines.get("base_url") if base_url is None else None,
+                                "base_url", f"'{url}' is not an http(s) address",
+                                "e.g. https://example.org/ or https://user.github.io/project/"))
+    latest = data.get("latest_count", 6)
+    if isinstance(latest, bool) or not isinstance(latest, int) or latest < 1:
+        problems.append(Problem(shown, lines.get("latest_count"), "latest_count", "expected a whole number of 1 or more"))
+        latest = 6
+    settings = Settings(
+        title=text("title"),
+        description=text("description"),
+        base_url=url.rstrip("/") + "/" if url else "/",
+        language=text("language", "en-GB"),
+        publisher=text("publisher", data.get("title", "")),
+        latest_count=latest,
+    )
+    return settings, problems
+
+
+def load_taxonomies(content_dir: Path) -> tuple[tuple[Taxonomy, ...], list[Problem]]:
+    path = content_dir / TAXONOMIES_FILE
+    shown = display_path(path)
+    data, lines, problems = read_yaml_file(path, shown)
+    taxonomies: list[Taxonomy] = []
+    fields_seen: set[str] = set()
+    for taxonomy_id, spec in data.items():
+        where = lines.get(str(taxonomy_id))
+
+        def problem(field: str, message: str, hint: str | None = None, key: str | None = None) -> None:
+            problems.append(Problem(shown, lines.get(key, where) if key else where, field, message, hint))
+
+        if not isinstance(taxonomy_id, str) or not SLUG_PATTERN.fullmatch(taxonomy_id):
+            problem(str(taxonomy_id), "a taxonomy id must be lowercase words joined by hyphens")
+            continue
+        if taxonomy_id in RESERVED_PATHS:
+            problem(taxonomy_id, f"'{taxonomy_id}' is used by another page of the site", "choose another id")
+            continue
+        if not isinstance(spec, dict):
+            problem(taxonomy_id, "expected name, field, terms and the other settings of a taxonomy")
+            continue
+        prefix = taxonomy_id + "."
+        field = spec.get("field")
+        if not isinstance(field, str) or not field:
+            problem(taxonomy_id + ".field", "is missing: which front-matter key holds this taxonomy's ids?")
+            continue
+        if field in FIELDS_BY_NAME or field in fields_seen:
+            problem(taxonomy_id + ".field", f"'{field}' is already used by another field", key=prefix + "field")
+            continue
+        fields_seen.add(field)
+        terms = _load_terms(spec.get("terms"), prefix + "terms", lines, shown, problems)
+        strings = {}
+        for key in ("name", "singular", "description"):
+            value = spec.get(key)
+            if not isinstance(value, str) or not value.strip():
+                problem(prefix + key, "is missing" if value is None else "expected text", key=prefix + key)
+            strings[key] = " ".join(str(value or "").split())
+        multiple = spec.get("multiple", True)
+        required = spec.get("required", True)
+        min_terms = spec.get("min_terms", 1 if required else 0)
+        if not isinstance(multiple, bool) or not isinstance(required, bool):
+            problem(prefix + "multiple", "multiple and required must be true or false")
+        if isinstance(min_terms, bool) or not isinstance(min_terms, int) or min_terms < 0:
+            problem(prefix + "min_terms", "expected a whole number of 0 or more", key=prefix + "min_terms")
+            min_terms = 0
+        if not terms:
+            problem(prefix + "terms", "a taxonomy needs at least one term")
+            continue
+        taxonomies.append(Taxonomy(id=taxonomy_id, field=field, multiple=bool(multiple), required=bool(required),
+                                   min_terms=min_terms, terms=terms, **strings))
+    return tuple(taxonomies), problems
+
+
+def _load_terms(raw: Any, key: str, lines: dict[str, int], shown: str, problems: list[Problem]) -> tuple[Term, ...]:
+    if not isinstance(raw, list):
+        problems.append(Problem(shown, lines.get(key), key, "expected a list of terms"))
+        return ()
+    terms: list[Term] = []
+    for index, item in enumerate(raw):
+        item_key = f"{key}[{index}]"
+        line = lines.get(item_key)
+        if not isinstance(item, dict):
+            problems.append(Problem(shown, line, item_key, "expected id, name and description"))
+            continue
+        term_id = item.get("id")
+        if not isinstance(term_id, str) or not SLUG_PATTERN.fullmatch(term_id):
+            problems.append(Problem(shown, line, item_key + ".id", f"'{term_id}' is not a valid id",
+                                    "use lowercase letters and digits joined by hyphens"))
+            continue
+        if any(term.id == term_id for term in terms):
+            problems.append(Problem(shown, line, item_key + ".id", f"'{term_id}' is declared twice"))
+            continue
+        values = {}
+        for name in ("name", "description", "url", "publisher"):
+            value = item.get(name)
+            if value is None and name in ("url", "publisher"):
+                continue
+            if not isinstance(value, str) or not value.strip():
+                problems.append(Problem(shown, lines.get(f"{item_key}.{name}", line), f"{item_key}.{name}",
+                                        "is missing" if value is None else "expected text"))
+                value = ""
+            values[name] = " ".join(value.split())
+        if values.get("url") and not re.match(r"https?://", values["url"]):
+            problems.append(Problem(shown, lines.get(f"{item_key}.url", line), f"{item_key}.url",
+                                    "expected an http(s) address"))
+        terms.append(Term(id=term_id, **values))
+    return tuple(terms)

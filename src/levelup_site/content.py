@@ -1,0 +1,125 @@
+"""Discover and load case studies and plain pages from the content folder."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem, display_path
+from .frontmatter import Document, FrontMatterError, split
+from .markdown import MarkdownRenderer
+from .models import CaseStudy, Taxonomy, frozen_terms
+from .schema import validate
+
+CASE_STUDY_DIR = "case-studies"
+PAGES_DIR = "pages"
+MAX_FILE_BYTES = 1_000_000  # a case study is a few kilobytes; anything near this is a mistake
+
+
+@dataclass(frozen=True)
+class Page:
+    """A plain page such as About, from content/pages/<slug>.md."""
+
+    slug: str
+    title: str
+    summary: str
+    body_html: str
+
+
+def case_study_files(content_dir: Path) -> list[Path]:
+    folder = content_dir / CASE_STUDY_DIR
+    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+
+
+def read_document(path: Path, content_dir: Path) -> tuple[Document | None, Problem | None]:
+    """Read one Markdown file: bytes checked, then split into front matter and body."""
+    shown = display_path(path)
+    try:
+        inside = path.resolve().is_relative_to(content_dir.resolve())
+    except OSError:
+        inside = False
+    if not inside:
+        return None, Problem(shown, None, None, "is a link to a file outside the content folder",
+                             "copy the file into the content folder instead of linking to it")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, Problem(shown, None, None, f"is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                             "a case study should be a few pages of text; put large files elsewhere")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, Problem(shown, line, None, "is not UTF-8 text",
+                             "save the file with UTF-8 encoding (most editors offer it under 'Save as')")
+    if "\x00" in text:
+        return None, Problem(shown, None, None, "contains a null character; it looks like a binary file")
+    try:
+        return split(text), None
+    except FrontMatterError as error:
+        return None, Problem(shown, error.line, None, error.message, error.hint)
+
+
+def load_case_studies(
+    content_dir: Path, taxonomies: tuple[Taxonomy, ...], renderer: MarkdownRenderer, drafts: bool
+) -> tuple[tuple[CaseStudy, ...], list[Problem]]:
+    problems: list[Problem] = []
+    studies: list[CaseStudy] = []
+    for path in case_study_files(content_dir):
+        shown = display_path(path)
+        document, problem = read_document(path, content_dir)
+        if problem:
+            problems.append(problem)
+            continue
+        values, found = validate(document.data, document.lines, shown, path.stem, taxonomies)
+        problems.extend(found)
+        if found:
+            continue
+        if values.get("draft") and not drafts:
+            continue
+        studies.append(CaseStudy(
+            source_path=shown,
+            body_html=renderer.render(document.body),
+            **{**values, "terms": frozen_terms(values["terms"])},
+        ))
+    problems.extend(_slug_clashes(studies))
+    studies.sort(key=lambda s: (-s.published.toordinal(), s.title.casefold(), s.slug))
+    return tuple(studies), problems
+
+
+def _slug_clashes(studies: list[CaseStudy]) -> list[Problem]:
+    seen: dict[str, CaseStudy] = {}
+    problems = []
+    for study in studies:
+        key = unicodedata.normalize("NFKC", study.slug).casefold()
+        if key in seen:
+            other = seen[key]
+            problems.append(Problem(study.source_path, None, "slug",
+                                    f"'{study.slug}' is also the address of {other.source_path}",
+                                    "give one of them a different `slug:` or file name"))
+        else:
+            seen[key] = study
+    return problems
+
+
+def load_pages(content_dir: Path, renderer: MarkdownRenderer) -> tuple[tuple[Page, ...], list[Problem]]:
+    folder = content_dir / PAGES_DIR
+    pages: list[Page] = []
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        shown = display_path(path)
+        document, problem = read_document(path, content_dir)
+        if problem:
+            problems.append(problem)
+            continue
+        fields = {}
+        for key in ("title", "summary"):
+            value = document.data.get(key)
+            if not isinstance(value, str) or not value.strip():
+                problems.append(Problem(shown, document.lines.get(key, 1), key,
+                                        "is missing" if value is None else "expected text"))
+            fields[key] = " ".join(str(value or "").split())
+        if not problems:
+            pages.append(Page(slug=path.stem, body_html=renderer.render(document.body), **fields))
+    return tuple(pages), problems

@@ -1,0 +1,145 @@
+"""Split a case-study file into YAML front matter and Markdown, keeping line numbers.
+
+python-frontmatter's YAML handler defines where front matter starts and ends; the
+YAML itself is loaded here, with PyYAML's safe (C, when built) loader, so that every
+key keeps the line it was written on and duplicate keys and aliases are refused
+instead of being silently resolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+BOUNDARY = YAMLHandler.FM_BOUNDARY
+
+
+class SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The safe loader (C when built), except that an impossible date such as
+    2023-02-30 stays text, so validation can say which field is wrong."""
+
+
+def _timestamp_or_text(loader, node):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
+class FrontMatterError(ValueError):
+    """The file's front matter cannot be read at all."""
+
+    def __init__(self, message: str, line: int | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Document:
+    data: dict[str, Any]
+    lines: dict[str, int]  # "title" -> 2, "sources[0].url" -> 14 (1-based file lines)
+    body: str
+
+
+def split(text: str) -> Document:
+    """Parse `---`-fenced YAML front matter and the Markdown after it."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    if not text.strip():
+        raise FrontMatterError(
+            "the file is empty",
+            hint="start it with front matter between two '---' lines; `levelup new` writes one",
+        )
+    opening = BOUNDARY.match(text)
+    if opening is None:
+        raise FrontMatterError(
+            "no front matter found",
+            line=1,
+            hint="the first line must be '---', followed by the fields, then another '---'",
+        )
+    closing = BOUNDARY.search(text, opening.end())
+    if closing is None:
+        raise FrontMatterError(
+            "the front matter is never closed",
+            line=1,
+            hint="add a line with just '---' after the last field",
+        )
+    yaml_text = text[opening.end() : closing.start()]
+    line_offset = text.count("\n", 0, opening.end())
+    data, lines = load_yaml(yaml_text, line_offset)
+    body = text[closing.end() :].lstrip("\n")
+    return Document(data=data, lines=lines, body=body)
+
+
+def load_yaml(yaml_text: str, line_offset: int = 0) -> tuple[dict[str, Any], dict[str, int]]:
+    """Safely load a YAML mapping; return it with the file line of every key."""
+    loader = SafeLoader(yaml_text)
+    try:
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return {}, {}
+            if not isinstance(node, yaml.MappingNode):
+                raise FrontMatterError(
+                    "the front matter must be a list of 'field: value' lines",
+                    line=node.start_mark.line + 1 + line_offset,
+                )
+            lines: dict[str, int] = {}
+            _walk(node, "", lines, set(), line_offset)
+            try:
+                data = loader.construct_document(node)
+            except (ValueError, TypeError, OverflowError) as error:
+                raise FrontMatterError(f"the YAML cannot be read: {error}", line=line_offset + 1) from None
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+            line = mark.line + 1 + line_offset if mark is not None else None
+            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+            raise FrontMatterError(
+                f"the YAML cannot be read: {problem}",
+                line=line,
+                hint="check the indentation and quote any value that contains ': ' or starts with a special character",
+            ) from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _walk(node: yaml.Node, path: str, lines: dict[str, int], seen: set[int], offset: int) -> None:
+    # An alias makes the composed tree share a node; refusing shared nodes refuses
+    # anchors/aliases and with them "billion laughs" expansion bombs.
+    if id(node) in seen:
+        raise FrontMatterError(
+            "YAML anchors and aliases (& and *) are not allowed",
+            line=node.start_mark.line + 1 + offset,
+            hint="write the value out in full",
+        )
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1 + offset
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise FrontMatterError("YAML merge keys (<<) are not allowed", line=line)
+            if key in keys:
+                raise FrontMatterError(
+                    f"'{key}' is given twice",
+                    line=line,
+                    hint="keep one of them; a repeated field would silently replace the first",
+                )
+            keys.add(key)
+            child = f"{path}.{key}" if path else key
+            lines[child] = line
+            _walk(value_node, child, lines, seen, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = f"{path}[{index}]"
+            lines[child] = item.start_mark.line + 1 + offset
+            _walk(item, child, lines, seen, offset)

@@ -1,0 +1,94 @@
+"""The content model: frozen values, each complete when it is created."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    name: str
+    description: str
+    url: str | None = None
+    publisher: str | None = None
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """A controlled vocabulary, declared in content/taxonomies.yaml."""
+
+    id: str  # also its URL path: /<id>/ and /<id>/<term>/
+    name: str
+    singular: str
+    field: str  # the front-matter key holding term ids
+    multiple: bool
+    required: bool
+    min_terms: int
+    description: str
+    terms: tuple[Term, ...]
+
+    def term(self, term_id: str) -> Term:
+        return next(term for term in self.terms if term.id == term_id)
+
+    @property
+    def term_ids(self) -> tuple[str, ...]:
+        return tuple(term.id for term in self.terms)
+
+
+@dataclass(frozen=True)
+class Settings:
+    title: str
+    description: str
+    base_url: str  # always ends in "/"
+    language: str
+    publisher: str
+    latest_count: int
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class CaseStudy:
+    slug: str
+    source_path: str  # as shown in messages, e.g. content/case-studies/x.md
+    title: str
+    place: str
+    authority: str
+    summary: str
+    published: dt.date
+    sources: tuple[Source, ...]
+    terms: Mapping[str, tuple[str, ...]]  # taxonomy id -> term ids, in the author's order
+    body_html: str
+    updated: dt.date | None = None
+    image: str | None = None
+    image_alt: str | None = None
+    contact: str | None = None
+    draft: bool = False
+
+    @property
+    def last_changed(self) -> dt.date:
+        return self.updated or self.published
+
+
+def frozen_terms(terms: dict[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType(dict(terms))
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything loaded and validated: the input to indexing and rendering."""
+
+    settings: Settings
+    taxonomies: tuple[Taxonomy, ...]
+    case_studies: tuple[CaseStudy, ...]  # newest first, then by title
+
+    def taxonomy(self, taxonomy_id: str) -> Taxonomy:
+        return next(t for t in self.taxonomies if t.id == taxonomy_id)

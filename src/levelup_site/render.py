@@ -1,0 +1,267 @@
+"""Jinja environment and page contexts: from the indexed site to rendered files.
+
+Templates receive plain views (dicts of display-ready values) built here, not the
+models, so they need nothing beyond loops and conditionals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from . import urls
+from .content import Page
+from .models import CaseStudy, Site
+from .taxonomy import Index, authority_anchor
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    path: str  # output path relative to the site root, e.g. "themes/index.html"
+    data: bytes
+
+
+def environment(templates_dir: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["long_date"] = long_date
+    return env
+
+
+def long_date(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+class Renderer:
+    def __init__(self, site: Site, index: Index, pages: tuple[Page, ...], templates_dir: Path,
+                 asset_version: str, drafts: bool = False):
+        self.site = site
+        self.index = index
+        self.pages = pages
+        self.urls = links = urls.Urls(site.settings.base_url)
+        self.env = environment(templates_dir)
+        self.env.globals.update(
+            site=site.settings,
+            home_url=links.href(urls.HOME),
+            feed_url=links.href(urls.FEED),
+            stylesheet_url=links.href(f"{urls.STATIC}css/site.css?v={asset_version}"),
+            navigation=self._navigation(),
+            show_drafts=drafts,
+        )
+
+    # --- views -------------------------------------------------------------
+    def link(self, name: str, site_path: str) -> dict[str, str]:
+        return {"name": name, "url": self.urls.href(site_path)}
+
+    def _navigation(self) -> list[dict[str, str]]:
+        items = [self.link("Case studies", urls.CASE_STUDIES)]
+        items += [self.link(t.name, urls.taxonomy(t.id)) for t in self.site.taxonomies if t.id in ("themes", "outcomes")]
+        items.append(self.link("Places", urls.PLACES))
+        items += [self.link(p.title, urls.page(p.slug)) for p in self.pages]
+        return items
+
+    def term_links(self, study: CaseStudy, taxonomy_id: str) -> list[dict[str, str]]:
+        taxonomy = self.site.taxonomy(taxonomy_id)
+        return [self.link(taxonomy.term(term_id).name, urls.term(taxonomy.id, term_id))
+                for term_id in study.terms.get(taxonomy_id, ())]
+
+    def card(self, study: CaseStudy) -> dict[str, Any]:
+        return {
+            "title": study.title,
+            "url": self.urls.href(urls.case_study(study.slug)),
+            "summary": study.summary,
+            "place": study.place,
+            "authority": study.authority,
+            "published": study.published,
+            "draft": study.draft,
+            "tags": [tag for t in self.site.taxonomies if t.id in ("themes", "outcomes")
+                     for tag in self.term_links(study, t.id)],
+        }
+
+    def facts(self, study: CaseStudy) -> list[dict[str, Any]]:
+        places = urls.PLACES + "#" + authority_anchor(study.authority)
+        facts = [
+            {"label": "Place", "links": [self.link(study.place, places)]},
+            {"label": "Authority", "links": [self.link(study.authority, places)]},
+        ]
+        for taxonomy in self.site.taxonomies:
+            links = self.term_links(study, taxonomy.id)
+            if links:
+                label = taxonomy.name if len(links) > 1 else taxonomy.singular
+                facts.append({"label": label, "links": links})
+        return facts
+
+    def page(self, site_path: str, title: str, description: str, crumbs: list[tuple[str, str]]) -> dict[str, Any]:
+        return {
+            "title": title,
+            "description": description,
+            "url": self.urls.href(site_path),
+            "canonical": self.urls.absolute(site_path),
+            "breadcrumbs": [self.link("Home", urls.HOME)] + [self.link(n, p) for n, p in crumbs],
+        }
+
+    # --- pages -------------------------------------------------------------
+    def render(self) -> Iterator[RenderedFile]:
+        settings = self.site.settings
+        studies = self.site.case_studies
+        index = self.index
+        cards = {study.slug: self.card(study) for study in studies}
+
+        yield self._html(urls.HOME, "home.html", page=self.page(urls.HOME, settings.title, settings.description, []) | {"breadcrumbs": []},
+                         latest=[cards[s.slug] for s in studies[: settings.latest_count]],
+                         matrix=self._matrix_view(), total=len(studies),
+                         browse=[self.link(t.name, urls.taxonomy(t.id)) | {"description": t.description}
+                                 for t in self.site.taxonomies])
+
+        yield self._html(urls.CASE_STUDIES, "list.html",
+                         page=self.page(urls.CASE_STUDIES, "All case studies",
+                                        f"All {len(studies)} case studies on {settings.title}.", []),
+                         intro=None, cards=[cards[s.slug] for s in studies])
+
+        for study in studies:
+            path = urls.case_study(study.slug)
+            yield self._html(path, "case_study.html",
+                             page=self.page(path, study.title, study.summary,
+                                            [("Case studies", urls.CASE_STUDIES)]),
+                             study=cards[study.slug] | {
+                                 "body_html": Markup(study.body_html),
+                                 "facts": self.facts(study),
+                                 "updated": study.updated,
+                                 "image_url": self._image_url(study.image),
+                                 "image_alt": study.image_alt,
+                                 "contact": study.contact,
+                                 "sources": [{"title": s.title, "url": s.url} for s in study.sources],
+                             },
+                             related=[cards[r.slug] for r in index.related[study.slug]])
+
+        for taxonomy in self.site.taxonomies:
+            path = urls.taxonomy(taxonomy.id)
+            terms = [self.link(term.name, urls.term(taxonomy.id, term.id))
+                     | {"description": term.description, "count": len(index.entry(taxonomy.id, term.id).case_studies)}
+                     for term in taxonomy.terms]
+            yield self._html(path, "taxonomy.html", page=self.page(path, taxonomy.name, taxonomy.description, []),
+                             taxonomy={"name": taxonomy.name, "description": taxonomy.description}, terms=terms)
+            for term in taxonomy.terms:
+                term_path = urls.term(taxonomy.id, term.id)
+                entry = index.entry(taxonomy.id, term.id)
+                yield self._html(term_path, "list.html",
+                                 page=self.page(term_path, term.name,
+                                                f"{taxonomy.singular}: {term.name}. {term.description}",
+                                                [(taxonomy.name, path)]),
+                                 intro={"kicker": taxonomy.singular, "description": term.description,
+                                        "publisher": term.publisher, "url": term.url},
+                                 cards=[cards[s.slug] for s in entry.case_studies])
+
+        if index.matrix:
+            rows, columns = index.matrix.rows, index.matrix.columns
+            for row in index.matrix.cells:
+                for cell in row:
+                    if not cell.case_studies:
+                        continue
+                    path = urls.matrix_cell(rows.id, cell.row.id, cell.column.id)
+                    title = f"{cell.row.name}: {cell.column.name}"
+                    yield self._html(path, "list.html",
+                                     page=self.page(path, title,
+                                                    f"Case studies on {cell.row.name.lower()} with "
+                                                    f"{cell.column.name.lower()} outcomes.",
+                                                    [(rows.name, urls.taxonomy(rows.id)),
+                                                     (cell.row.name, urls.term(rows.id, cell.row.id))]),
+                                     intro={"kicker": f"{rows.singular} and {columns.singular.lower()}",
+                                            "description": f"Case studies about {cell.row.name.lower()} that "
+                                                           f"address {cell.column.name.lower()}.",
+                                            "publisher": None, "url": None},
+                                     cards=[cards[s.slug] for s in cell.case_studies])
+
+        yield self._html(urls.PLACES, "places.html",
+                         page=self.page(urls.PLACES, "Places",
+                                        "Case studies by region of England and by council.", []),
+                         regions=self._regions(cards),
+                         authorities=[{"name": a.name, "anchor": a.anchor, "places": a.places,
+                                       "cards": [cards[s.slug] for s in a.case_studies]}
+                                      for a in index.authorities])
+
+        for extra in self.pages:
+            path = urls.page(extra.slug)
+            yield self._html(path, "page.html", page=self.page(path, extra.title, extra.summary, []),
+                             body_html=Markup(extra.body_html))
+
+        yield self._html(urls.NOT_FOUND, "404.html",
+                         page=self.page(urls.NOT_FOUND, "Page not found", "There is no page at this address.", []))
+        yield self._text(urls.FEED, "feed.xml", entries=self._feed(studies), updated=self._updated(studies),
+                         feed_url=self.urls.absolute(urls.FEED), home=self.urls.absolute(urls.HOME))
+        yield self._text(urls.SITEMAP, "sitemap.xml", entries=self._sitemap(studies))
+        yield self._text(urls.ROBOTS, "robots.txt", sitemap=self.urls.absolute(urls.SITEMAP))
+
+    def _html(self, site_path: str, template: str, **context: Any) -> RenderedFile:
+        return self._text(site_path, template, **context)
+
+    def _text(self, site_path: str, template: str, **context: Any) -> RenderedFile:
+        html = self.env.get_template(template).render(**context)
+        return RenderedFile(urls.output_file(site_path), html.encode("utf-8"))
+
+    def _image_url(self, image: str | None) -> str | None:
+        if not image:
+            return None
+        if image.startswith("https://"):
+            return image
+        return self.urls.href(urls.STATIC + image.lstrip("/"))
+
+    def _matrix_view(self) -> dict[str, Any] | None:
+        matrix = self.index.matrix
+        if matrix is None:
+            return None
+        return {
+            "rows_name": matrix.rows.singular,
+            "columns": [self.link(term.name, urls.term(matrix.columns.id, term.id)) for term in matrix.columns.terms],
+            "rows": [
+                {
+                    "heading": self.link(row[0].row.name, urls.term(matrix.rows.id, row[0].row.id)),
+                    "cells": [
+                        {"count": len(cell.case_studies), "column": cell.column.name,
+                         "url": self.urls.href(urls.matrix_cell(matrix.rows.id, cell.row.id, cell.column.id))
+                         if cell.case_studies else None}
+                        for cell in row
+                    ],
+                }
+                for row in matrix.cells
+            ],
+        }
+
+    def _regions(self, cards: dict[str, dict]) -> list[dict[str, Any]]:
+        regions = next((t for t in self.site.taxonomies if t.field == "region"), None)
+        if regions is None:
+            return []
+        return [self.link(term.name, urls.term(regions.id, term.id))
+                | {"cards": [cards[s.slug] for s in self.index.entry(regions.id, term.id).case_studies]}
+                for term in regions.terms]
+
+    @staticmethod
+    def _updated(studies: tuple[CaseStudy, ...]) -> dt.date:
+        # The newest content date, not the clock, so two builds of one input are identical.
+        return max((s.last_changed for s in studies), default=dt.date(2000, 1, 1))
+
+    def _feed(self, studies: tuple[CaseStudy, ...]) -> list[dict[str, Any]]:
+        return [{"title": s.title, "url": self.urls.absolute(urls.case_study(s.slug)), "summary": s.summary,
+                 "published": s.published, "updated": s.last_changed, "authority": s.authority}
+                for s in studies]
+
+    def _sitemap(self, studies: tuple[CaseStudy, ...]) -> list[dict[str, Any]]:
+        paths = [urls.HOME, urls.CASE_STUDIES, urls.PLACES]
+        paths += [urls.page(p.slug) for p in self.pages]
+        for taxonomy in self.site.taxonomies:
+            paths.append(urls.taxonomy(taxonomy.id))
+            paths += [urls.term(taxonomy.id, term.id) for term in taxonomy.terms]
+        entries = [{"url": self.urls.absolute(p), "lastmod": None} for p in paths]
+        entries += [{"url": self.urls.absolute(urls.case_study(s.slug)), "lastmod": s.last_changed} for s in studies]
+        return entries

@@ -1,0 +1,284 @@
+"""The case-study front matter: one table of fields, and the validation it drives.
+
+The field table is the single statement of the schema: validation, the `levelup new`
+template and the README's reference are all made from it. Taxonomy fields (themes,
+outcomes, region, ...) are added from content/taxonomies.yaml, not listed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Problem
+from .models import Source, Taxonomy
+
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SUMMARY_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # text | date | bool | slug | sources | image
+    required: bool
+    help: str
+    example: str
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("title", "text", True, "The case study's headline, in sentence case.",
+          "Transforming the bus service in Milton Keynes"),
+    Field("place", "text", True, "The place the work is in, as people there would name it.",
+          "Milton Keynes"),
+    Field("authority", "text", True, "The council or combined authority that led the work.",
+          "Milton Keynes City Council"),
+    Field("summary", "text", True,
+          f"One or two plain sentences shown on cards and in search results (at most {SUMMARY_LIMIT} characters).",
+          "How the council set out to transform its bus service."),
+    Field("published", "date", True, "When the case study was published, as YYYY-MM-DD.",
+          "2022-12-14"),
+    Field("sources", "sources", True,
+          "Where the case study comes from: a list of entries, each with a title and an http(s) url.",
+          '[{title: "ADEPT", url: "https://www.adeptnet.org.uk/"}]'),
+    Field("slug", "slug", False,
+          "The page's web address, lowercase words joined by hyphens. Defaults to the file name.",
+          "milton-keynes-buses"),
+    Field("updated", "date", False, "When the case study was last revised, as YYYY-MM-DD.",
+          "2023-01-31"),
+    Field("image", "image", False,
+          "A picture for the page: a file under static/images/ (e.g. images/bus.jpg) or an https address.",
+          "images/bus.jpg"),
+    Field("image_alt", "text", False,
+          "What the picture shows, for people who cannot see it. Required when there is an image.",
+          "A bus at a stop in the city centre"),
+    Field("contact", "text", False, "Who to ask about the work: a team name or a public email address.",
+          "transport@example.gov.uk"),
+    Field("draft", "bool", False, "true keeps the case study off the published site (it shows in previews).",
+          "false"),
+)
+
+FIELDS_BY_NAME = {field.name: field for field in FIELDS}
+
+
+def validate(
+    data: dict[str, Any],
+    lines: dict[str, int],
+    path: str,
+    default_slug: str,
+    taxonomies: tuple[Taxonomy, ...],
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Check front matter against the schema; return clean values and every problem."""
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+
+    def problem(field: str, message: str, hint: str | None = None, key: str | None = None) -> None:
+        line = lines.get(key or field, 1)
+        problems.append(Problem(path, line, field, message, hint))
+
+    known = [*FIELDS_BY_NAME, *(t.field for t in taxonomies)]
+    for key in data:
+        if str(key) not in known:
+            problem(str(key), f"unknown field '{key}'", _suggest(str(key), known, "field"))
+
+    for field in FIELDS:
+        raw = data.get(field.name)
+        if raw is None:
+            if field.required:
+                problem(field.name, "is missing", f"add a line like `{field.name}: {field.example}` ({field.help})")
+            continue
+        check = _CHECKS[field.kind]
+        value, message = check(raw)
+        if message:
+            problem(field.name, message, field.help)
+        else:
+            values[field.name] = value
+
+    if "sources" in data and isinstance(data["sources"], list):
+        values["sources"], source_problems = _check_sources(data["sources"], lines, path)
+        problems.extend(source_problems)
+        if not source_problems and not values["sources"]:
+            problem("sources", "is empty", "give at least one source so readers can check the facts")
+
+    if values.get("image") and not values.get("image_alt"):
+        problem("image_alt", "is missing: every image needs alternative text",
+                "describe what the picture shows, e.g. `image_alt: A bus at a stop in the city centre`",
+                key="image")
+    summary = values.get("summary")
+    if summary and len(summary) > SUMMARY_LIMIT:
+        problem("summary", f"is {len(summary)} characters long; the limit is {SUMMARY_LIMIT}",
+                "keep it to one or two sentences and move the detail into the body")
+    values.setdefault("slug", default_slug)
+    if not SLUG_PATTERN.fullmatch(values["slug"]):
+        problem("slug", f"'{values['slug']}' cannot be used as a web address",
+                "use lowercase letters and digits joined by single hyphens, e.g. `slug: milton-keynes-buses`"
+                " (or rename the file)")
+
+    terms: dict[str, tuple[str, ...]] = {}
+    for taxonomy in taxonomies:
+        ids, term_problems = _check_terms(taxonomy, data.get(taxonomy.field), lines, path)
+        problems.extend(term_problems)
+        terms[taxonomy.id] = ids
+    values["terms"] = terms
+    return values, problems
+
+
+def _check_text(raw: Any) -> tuple[Any, str | None]:
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        return None, f"expected text, got {_describe(raw)}"
+    text = " ".join(str(raw).split())
+    if not text:
+        return None, "is empty"
+    return text, None
+
+
+def _check_date(raw: Any) -> tuple[Any, str | None]:
+    if isinstance(raw, dt.datetime):
+        return raw.date(), None
+    if isinstance(raw, dt.date):
+        return raw, None
+    if isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw.strip()), None
+        except ValueError:
+            if re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", raw):
+                return None, f"'{raw}' is not a real date"
+    return None, f"expected a date like 2022-12-14, got {_describe(raw)}"
+
+
+def _check_bool(raw: Any) -> tuple[Any, str | None]:
+    if isinstance(raw, bool):
+        return raw, None
+    return None, f"expected true or false, got {_describe(raw)}"
+
+
+def _check_slug(raw: Any) -> tuple[Any, str | None]:
+    if not isinstance(raw, str):
+        return None, f"expected text, got {_describe(raw)}"
+    return raw, None  # the pattern is checked after the default is applied
+
+
+def _check_image(raw: Any) -> tuple[Any, str | None]:
+    value, message = _check_text(raw)
+    if message:
+        return value, message
+    if value.startswith(("http://", "//")) or ("://" in value and not value.startswith("https://")):
+        return None, f"'{value}' must be an https address or a path under static/"
+    if ".." in value.split("/"):
+        return None, f"'{value}' must not step outside static/ with '..'"
+    return value, None
+
+
+def _check_sources_shape(raw: Any) -> tuple[Any, str | None]:
+    if not isinstance(raw, list):
+        return None, f"expected a list of sources (each with title and url), got {_describe(raw)}"
+    return raw, None
+
+
+_CHECKS = {
+    "text": _check_text,
+    "date": _check_date,
+    "bool": _check_bool,
+    "slug": _check_slug,
+    "image": _check_image,
+    "sources": _check_sources_shape,
+}
+
+
+def _check_sources(items: list, lines: dict[str, int], path: str) -> tuple[tuple[Source, ...], list[Problem]]:
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(items):
+        key = f"sources[{index}]"
+        if not isinstance(item, dict):
+            problems.append(Problem(path, lines.get(key, lines.get("sources")), key,
+                                    f"expected a title and a url, got {_describe(item)}",
+                                    "write each source as `- title: ...` with `url: https://...` below it"))
+            continue
+        title, title_message = _check_text(item.get("title")) if item.get("title") is not None else (None, "is missing")
+        url, url_message = _check_text(item.get("url")) if item.get("url") is not None else (None, "is missing")
+        if title_message:
+            problems.append(Problem(path, lines.get(f"{key}.title", lines.get(key)), f"{key}.title",
+                                    title_message, "name the document or page the facts come from"))
+        if url_message is None and not re.match(r"https?://[^\s/]+\.[^\s]+$", url):
+            url_message = f"'{url}' is not an http(s) web address"
+        if url_message:
+            problems.append(Problem(path, lines.get(f"{key}.url", lines.get(key)), f"{key}.url",
+                                    url_message, "give the full address, starting https://"))
+        extra = sorted(set(item) - {"title", "url"})
+        for name in extra:
+            problems.append(Problem(path, lines.get(f"{key}.{name}", lines.get(key)), f"{key}.{name}",
+                                    f"unknown field '{name}'", "a source has only a title and a url"))
+        if not (title_message or url_message):
+            sources.append(Source(title=title, url=url))
+    return tuple(sources), problems
+
+
+def _check_terms(taxonomy: Taxonomy, raw: Any, lines: dict[str, int], path: str) -> tuple[tuple[str, ...], list[Problem]]:
+    field = taxonomy.field
+    noun = taxonomy.singular.lower()
+    valid = taxonomy.term_ids
+    problems: list[Problem] = []
+
+    def problem(message: str, hint: str | None, key: str = field) -> None:
+        problems.append(Problem(path, lines.get(key, lines.get(field, 1)), field, message, hint))
+
+    if raw is None:
+        if taxonomy.required:
+            example = f"[{valid[0]}]" if taxonomy.multiple else valid[0]
+            problem("is missing", f"add a line like `{field}: {example}`; valid ids: {', '.join(valid)}")
+        return (), problems
+    if taxonomy.multiple:
+        if not isinstance(raw, list):
+            problem(f"expected a list of {noun} ids, got {_describe(raw)}",
+                    f"write it as a list, e.g. `{field}: [{valid[0]}]`")
+            return (), problems
+        items = [(item, f"{field}[{index}]") for index, item in enumerate(raw)]
+    else:
+        if isinstance(raw, list):
+            problem(f"expected one {noun} id, got a list", f"give exactly one, e.g. `{field}: {valid[0]}`")
+            return (), problems
+        items = [(raw, field)]
+
+    ids: list[str] = []
+    for item, key in items:
+        if not isinstance(item, str):
+            problem(f"expected a {noun} id, got {_describe(item)}", f"valid ids: {', '.join(valid)}", key)
+        elif item not in valid:
+            problem(f"unknown {noun} '{item}'", _suggest(item, valid, noun), key)
+        elif item in ids:
+            problem(f"'{item}' is listed twice", "list each id once", key)
+        else:
+            ids.append(item)
+    if taxonomy.multiple and len(ids) < taxonomy.min_terms and not problems:
+        problem(f"needs at least {taxonomy.min_terms} {noun} id(s)", f"valid ids: {', '.join(valid)}")
+    return tuple(ids), problems
+
+
+def _suggest(word: str, choices, noun: str) -> str:
+    choices = list(choices)
+    close = difflib.get_close_matches(word.lower(), choices, n=3, cutoff=0.6)
+    if close:
+        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    return f"valid {noun} ids: {', '.join(choices)}" if noun != "field" else f"known fields: {', '.join(choices)}"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return type(value).__name__

@@ -1,0 +1,124 @@
+"""Indexes built from the loaded case studies: terms, the matrix, places, related.
+
+Pure functions of the `Site`; terms point at case studies, they do not copy them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .models import CaseStudy, Site, Taxonomy, Term
+
+# The home page's matrix: for each theme, which outcomes its case studies address.
+MATRIX_ROWS = "themes"
+MATRIX_COLUMNS = "outcomes"
+RELATED_LIMIT = 3
+
+
+@dataclass(frozen=True)
+class TermEntry:
+    taxonomy: Taxonomy
+    term: Term
+    case_studies: tuple[CaseStudy, ...]
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    row: Term
+    column: Term
+    case_studies: tuple[CaseStudy, ...]
+
+
+@dataclass(frozen=True)
+class Matrix:
+    rows: Taxonomy
+    columns: Taxonomy
+    cells: tuple[tuple[MatrixCell, ...], ...]  # one tuple per row, one cell per column
+
+
+@dataclass(frozen=True)
+class Authority:
+    name: str
+    anchor: str
+    places: tuple[str, ...]
+    case_studies: tuple[CaseStudy, ...]
+
+
+@dataclass(frozen=True)
+class Index:
+    terms: dict[tuple[str, str], TermEntry]  # (taxonomy id, term id) -> entry
+    matrix: Matrix | None
+    authorities: tuple[Authority, ...]
+    related: dict[str, tuple[CaseStudy, ...]]  # slug -> related case studies
+
+    def entry(self, taxonomy_id: str, term_id: str) -> TermEntry:
+        return self.terms[(taxonomy_id, term_id)]
+
+
+def build_index(site: Site) -> Index:
+    terms = {
+        (taxonomy.id, term.id): TermEntry(taxonomy, term, tuple(
+            study for study in site.case_studies if term.id in study.terms.get(taxonomy.id, ())))
+        for taxonomy in site.taxonomies
+        for term in taxonomy.terms
+    }
+    return Index(
+        terms=terms,
+        matrix=_matrix(site),
+        authorities=_authorities(site.case_studies),
+        related={study.slug: related(study, site.case_studies) for study in site.case_studies},
+    )
+
+
+def _matrix(site: Site) -> Matrix | None:
+    ids = {taxonomy.id for taxonomy in site.taxonomies}
+    if not {MATRIX_ROWS, MATRIX_COLUMNS} <= ids:
+        return None
+    rows, columns = site.taxonomy(MATRIX_ROWS), site.taxonomy(MATRIX_COLUMNS)
+    cells = tuple(
+        tuple(
+            MatrixCell(row, column, tuple(
+                study for study in site.case_studies
+                if row.id in study.terms[rows.id] and column.id in study.terms[columns.id]))
+            for column in columns.terms
+        )
+        for row in rows.terms
+    )
+    return Matrix(rows, columns, cells)
+
+
+def _authorities(studies: tuple[CaseStudy, ...]) -> tuple[Authority, ...]:
+    grouped: dict[str, list[CaseStudy]] = {}
+    for study in studies:
+        grouped.setdefault(study.authority, []).append(study)
+    return tuple(
+        Authority(
+            name=name,
+            anchor=authority_anchor(name),
+            places=tuple(sorted({study.place for study in group})),
+            case_studies=tuple(group),
+        )
+        for name, group in sorted(grouped.items(), key=lambda item: item[0].casefold())
+    )
+
+
+def authority_anchor(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "authority-" + (re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "unnamed")
+
+
+def related(study: CaseStudy, studies: tuple[CaseStudy, ...], limit: int = RELATED_LIMIT) -> tuple[CaseStudy, ...]:
+    """Other case studies ranked by what they share: a theme counts twice an outcome,
+    so 'also about buses' beats 'also about the economy'."""
+
+    def score(other: CaseStudy) -> int:
+        shared_themes = set(study.terms.get(MATRIX_ROWS, ())) & set(other.terms.get(MATRIX_ROWS, ()))
+        shared_outcomes = set(study.terms.get(MATRIX_COLUMNS, ())) & set(other.terms.get(MATRIX_COLUMNS, ()))
+        return 2 * len(shared_themes) + len(shared_outcomes)
+
+    scored = [(score(other), index, other) for index, other in enumerate(studies) if other.slug != study.slug]
+    # `studies` is already newest first, so the index breaks ties in favour of recent work.
+    ranked = sorted((item for item in scored if item[0] > 0), key=lambda item: (-item[0], item[1]))
+    return tuple(other for _, _, other in ranked[:limit])
