@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from jinja2 import TemplateError
 
 from . import __version__
-from .errors import SiteError
+from .errors import Problem, SiteError
 from .pipeline import Project, build, check
 
 DEFAULT_CONTENT = "content"
 DEFAULT_OUTPUT = "_site"
+DEFAULT_PREVIEW = ".levelup-cache/preview"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except SiteError as error:
         print(error.report(), file=sys.stderr)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print(github_annotations(error.problems))
         return 1
     except TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if getattr(error, "filename", None) else ""
@@ -34,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; the previous site was left as it was.", file=sys.stderr)
         return 130
+
+
+def github_annotations(problems: list[Problem]) -> str:
+    """Workflow commands that put each problem on the pull request's diff."""
+    return "\n".join(problem.github_annotation() for problem in problems)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,17 +62,49 @@ def _parser() -> argparse.ArgumentParser:
 
     check_cmd = commands.add_parser(
         "check", help="check all content without writing anything",
-        description="Validate site settings, vocabularies and every case study (drafts included) and "
-                    "report every problem as path:line: field: message.")
-    check_cmd.add_argument("--content", default=DEFAULT_CONTENT, metavar="DIR",
-                           help="the content folder (default: %(default)s)")
+        description="Validate site settings, vocabularies, every case study (drafts included) and the "
+                    "links between pages, and report every problem as path:line: field: message. "
+                    "Exits with status 1 if anything is wrong. Under GitHub Actions "
+                    "(GITHUB_ACTIONS=true) it also prints annotations for the pull request.")
+    add_content_option(check_cmd)
     check_cmd.set_defaults(run=run_check)
+
+    new_cmd = commands.add_parser(
+        "new", help="start a new case study from the template",
+        description="Write content/case-studies/<slug>.md with every field present and explained. "
+                    "Never overwrites an existing file.")
+    new_cmd.add_argument("title", help='the case study\'s title, in quotes: "Better buses in Testford"')
+    add_content_option(new_cmd)
+    for field, help_text in (("place", "the place, e.g. Milton Keynes"),
+                             ("authority", "the council, e.g. Milton Keynes City Council"),
+                             ("region", "a region id, e.g. south-east")):
+        new_cmd.add_argument(f"--{field}", help=help_text)
+    for field in ("themes", "outcomes"):
+        new_cmd.add_argument(f"--{field}", help=f"{field} ids, separated by commas")
+    new_cmd.set_defaults(run=run_new)
+
+    serve_cmd = commands.add_parser(
+        "serve", help="preview the site, rebuilding and reloading as you edit",
+        description="Build the site (drafts included) into a preview folder, serve it, and rebuild and "
+                    "reload the browser whenever content/, templates/ or static/ change. A broken edit "
+                    "shows its problems in the terminal and in the browser; the server keeps running.")
+    add_content_option(serve_cmd)
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: %(default)s, this computer only)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    serve_cmd.add_argument("--output", default=DEFAULT_PREVIEW, metavar="DIR",
+                           help="folder for the preview build (default: %(default)s)")
+    serve_cmd.set_defaults(run=run_serve)
     return parser
 
 
-def add_build_options(parser: argparse.ArgumentParser) -> None:
+def add_content_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", default=DEFAULT_CONTENT, metavar="DIR",
                         help="folder with site.yaml, taxonomies.yaml and case-studies/ (default: %(default)s)")
+
+
+def add_build_options(parser: argparse.ArgumentParser) -> None:
+    add_content_option(parser)
     parser.add_argument("--output", default=DEFAULT_OUTPUT, metavar="DIR",
                         help="folder to write the site to (default: %(default)s)")
     parser.add_argument("--base-url", metavar="URL",
@@ -83,6 +124,26 @@ def run_check(args: argparse.Namespace) -> int:
     loaded = check(Project.at(args.content))
     print(f"No problems found in {len(loaded.site.case_studies)} case studies.")
     return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from .scaffold import new_case_study
+
+    def ids(text: str | None) -> list[str] | None:
+        return [part.strip() for part in text.split(",") if part.strip()] if text else None
+
+    values = {"place": args.place, "authority": args.authority, "region": args.region,
+              "themes": ids(args.themes), "outcomes": ids(args.outcomes)}
+    path = new_case_study(Path(args.content), args.title, values)
+    print(f"Wrote {path}\nNext: fill in the empty fields and write the case study, then run `levelup check` "
+          f"(or `levelup serve` to preview it).")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(Project.at(args.content), Path(args.output), args.host, args.port)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,11 @@ from .content import Page, load_case_studies, load_pages
 from .errors import Problem, SiteError
 from .markdown import MarkdownRenderer
 from .models import Site
-from .render import Renderer
+from . import urls
+from .links import broken_links
+from .render import RenderedFile, Renderer
 from .taxonomy import Index, build_index
-from .write import asset_version, output_problem, write_site
+from .write import asset_version, output_problem, static_names, write_site
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,8 +84,23 @@ def load(project: Project, base_url: str | None = None, drafts: bool = False) ->
     return Loaded(site=site, pages=pages, index=build_index(site))
 
 
+def render(project: Project, loaded: Loaded, drafts: bool) -> list[RenderedFile]:
+    """Render every page in memory and check the links authors wrote between them."""
+    renderer = Renderer(loaded.site, loaded.index, loaded.pages, project.templates,
+                        asset_version(project.static), drafts=drafts)
+    files = list(renderer.render())
+    outputs = {f.path for f in files} | {urls.STATIC + name for name in static_names(project.static)}
+    problems = broken_links(loaded.site.case_studies, outputs, renderer.urls)
+    if problems:
+        raise SiteError(problems)
+    return files
+
+
 def check(project: Project, drafts: bool = True) -> Loaded:
-    return load(project, drafts=drafts)
+    """Everything `build` checks (content, vocabularies, templates, links); writes nothing."""
+    loaded = load(project, drafts=drafts)
+    render(project, loaded, drafts)
+    return loaded
 
 
 def build(project: Project, output: Path, base_url: str | None = None, drafts: bool = False) -> BuildResult:
@@ -92,8 +109,7 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
     if problem:
         raise SiteError([problem])
     loaded = load(project, base_url, drafts)
-    renderer = Renderer(loaded.site, loaded.index, loaded.pages, project.templates,
-                        asset_version(project.static), drafts=drafts)
-    count = write_site(output, renderer.render(), project.static)
+    files = render(project, loaded, drafts)
+    count = write_site(output, files, project.static)
     return BuildResult(files=count, case_studies=len(loaded.site.case_studies),
                        seconds=time.perf_counter() - started)

@@ -82,7 +82,7 @@ def validate(
     known = [*FIELDS_BY_NAME, *(t.field for t in taxonomies)]
     for key in data:
         if str(key) not in known:
-            problem(str(key), f"unknown field '{key}'", _suggest(str(key), known, "field"))
+            problem(str(key), f"unknown field '{key}'", suggest(str(key), known, "field"))
 
     for field in FIELDS:
         raw = data.get(field.name)
@@ -245,10 +245,12 @@ def _check_terms(taxonomy: Taxonomy, raw: Any, lines: dict[str, int], path: str)
 
     ids: list[str] = []
     for item, key in items:
-        if not isinstance(item, str):
+        if item == "":
+            problem("is empty", f"valid ids: {', '.join(valid)}", key)
+        elif not isinstance(item, str):
             problem(f"expected a {noun} id, got {_describe(item)}", f"valid ids: {', '.join(valid)}", key)
         elif item not in valid:
-            problem(f"unknown {noun} '{item}'", _suggest(item, valid, noun), key)
+            problem(f"unknown {noun} '{item}'", suggest(item, valid, noun), key)
         elif item in ids:
             problem(f"'{item}' is listed twice", "list each id once", key)
         else:
@@ -258,7 +260,7 @@ def _check_terms(taxonomy: Taxonomy, raw: Any, lines: dict[str, int], path: str)
     return tuple(ids), problems
 
 
-def _suggest(word: str, choices, noun: str) -> str:
+def suggest(word: str, choices, noun: str) -> str:
     choices = list(choices)
     close = difflib.get_close_matches(word.lower(), choices, n=3, cutoff=0.6)
     if close:

@@ -110,15 +110,14 @@ def authority_anchor(name: str) -> str:
 
 
 def related(study: CaseStudy, studies: tuple[CaseStudy, ...], limit: int = RELATED_LIMIT) -> tuple[CaseStudy, ...]:
-    """Other case studies ranked by what they share: a theme counts twice an outcome,
-    so 'also about buses' beats 'also about the economy'."""
+    """Other case studies that share a theme or an outcome, most shared themes first,
+    then most shared outcomes: 'also about buses' beats 'also about the economy'."""
 
-    def score(other: CaseStudy) -> int:
-        shared_themes = set(study.terms.get(MATRIX_ROWS, ())) & set(other.terms.get(MATRIX_ROWS, ()))
-        shared_outcomes = set(study.terms.get(MATRIX_COLUMNS, ())) & set(other.terms.get(MATRIX_COLUMNS, ()))
-        return 2 * len(shared_themes) + len(shared_outcomes)
+    def shared(other: CaseStudy, taxonomy_id: str) -> int:
+        return len(set(study.terms.get(taxonomy_id, ())) & set(other.terms.get(taxonomy_id, ())))
 
-    scored = [(score(other), index, other) for index, other in enumerate(studies) if other.slug != study.slug]
+    scored = [((shared(other, MATRIX_ROWS), shared(other, MATRIX_COLUMNS)), index, other)
+              for index, other in enumerate(studies) if other.slug != study.slug]
     # `studies` is already newest first, so the index breaks ties in favour of recent work.
-    ranked = sorted((item for item in scored if item[0] > 0), key=lambda item: (-item[0], item[1]))
+    ranked = sorted((item for item in scored if any(item[0])), key=lambda item: (-item[0][0], -item[0][1], item[1]))
     return tuple(other for _, _, other in ranked[:limit])

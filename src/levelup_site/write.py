@@ -66,6 +66,11 @@ def _static_files(static_dir: Path) -> list[Path]:
                   and not any(part.startswith(".") for part in p.relative_to(static_dir).parts))
 
 
+def static_names(static_dir: Path) -> list[str]:
+    """The static files as site paths below static/, e.g. "css/site.css"."""
+    return [p.relative_to(static_dir).as_posix() for p in _static_files(static_dir)]
+
+
 def write_site(output: Path, files: Iterable[RenderedFile], static_dir: Path) -> int:
     """Write every file and the static assets; return how many files were written."""
     output = output.absolute()

@@ -1,0 +1,66 @@
+"""Internal links written by authors: every one must lead to a page of the site."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from . import urls
+from .errors import Problem
+from .models import CaseStudy
+
+
+class _Hrefs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and ((tag == "a" and name == "href") or (tag == "img" and name == "src")):
+                self.hrefs.append(value)
+
+
+def hrefs(html_text: str) -> list[str]:
+    parser = _Hrefs()
+    parser.feed(html_text)
+    return parser.hrefs
+
+
+def broken_links(studies: tuple[CaseStudy, ...], outputs: set[str], links: urls.Urls) -> list[Problem]:
+    """Problems for links in case-study bodies that lead to no file of the site.
+
+    `outputs` are the site's output files ("case-studies/x/index.html", "static/css/site.css").
+    """
+    problems: list[Problem] = []
+    base = urlsplit(links.base_url)
+    for study in studies:
+        page_url = links.absolute(urls.case_study(study.slug))
+        for href in hrefs(study.body_html):
+            target = urlsplit(urljoin(page_url, href))
+            if (target.scheme, target.netloc) != (base.scheme, base.netloc):
+                continue  # another website
+            inside = target.path.startswith(base.path)
+            path = posixpath.normpath("/" + target.path[len(base.path):]).lstrip("/") if inside else ""
+            if inside and (path in outputs or urls.output_file(path.rstrip("/") + "/") in outputs or path == ""):
+                continue
+            close = difflib.get_close_matches(urls.output_file(path + "/"), sorted(outputs), n=1, cutoff=0.7)
+            hint = (f"did you mean '{links.href(close[0].removesuffix('index.html'))}'?" if close
+                    else "check the address of the page")
+            problems.append(Problem(study.source_path, _line_of(study.source_path, href), "body",
+                                    f"the link '{href}' leads to no page of this site", hint))
+    return problems
+
+
+def _line_of(source_path: str, href: str) -> int | None:
+    try:
+        text = Path(source_path).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    for number, line in enumerate(text.splitlines(), 1):
+        if href in line:
+            return number
+    return None

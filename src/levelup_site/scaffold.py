@@ -1,0 +1,113 @@
+"""`levelup new`: write a case-study file with every field present and explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+
+from .config import load_taxonomies
+from .content import CASE_STUDY_DIR
+from .errors import Problem, SiteError, display_path
+from .models import Taxonomy
+from .schema import FIELDS, suggest
+
+SLUG_MAX = 60
+
+
+def slugify(title: str) -> str:
+    """'Transforming the bus service in Milton Keynes' -> 'transforming-the-bus-service-in-milton-keynes'."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    if len(slug) > SLUG_MAX:
+        slug = slug[:SLUG_MAX].rsplit("-", 1)[0]
+    return slug
+
+
+def new_case_study(content_dir: Path, title: str, values: dict[str, str | list[str] | None],
+                   today: dt.date | None = None) -> Path:
+    """Write content/case-studies/<slug>.md; refuse to overwrite; return its path."""
+    taxonomies, problems = load_taxonomies(content_dir)
+    slug = slugify(title)
+    if not slug:
+        problems.append(Problem("title", None, "title", f"'{title}' has no letters or digits to make an address from",
+                                "give the case study a title in words"))
+    for taxonomy in taxonomies:
+        given = values.get(taxonomy.field)
+        for term_id in ([given] if isinstance(given, str) else given or []):
+            if term_id not in taxonomy.term_ids:
+                problems.append(Problem(f"--{taxonomy.field}", None, taxonomy.field,
+                                        f"unknown {taxonomy.singular.lower()} '{term_id}'",
+                                        suggest(term_id, taxonomy.term_ids, taxonomy.singular.lower())))
+    if problems:
+        raise SiteError(problems)
+    path = content_dir / CASE_STUDY_DIR / f"{slug}.md"
+    text = template(title, values, taxonomies, today or dt.date.today())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as file:  # "x": never overwrite
+            file.write(text)
+    except FileExistsError:
+        raise SiteError([Problem(display_path(path), None, None, "already exists; nothing was changed",
+                                 "edit that file, or choose a different title")]) from None
+    return path
+
+
+def template(title: str, values: dict, taxonomies: tuple[Taxonomy, ...], today: dt.date) -> str:
+    lines = [
+        "---",
+        "# A new case study. Fill in every field that is empty, keep the ones that are",
+        "# optional only if you need them, and write the case study below the closing ---.",
+        "# Check your work with `levelup check`; preview it with `levelup serve`.",
+        "",
+    ]
+    preset = {"title": title, "published": today.isoformat(), **{k: v for k, v in values.items() if v}}
+    for field in FIELDS:
+        lines.append(f"# {field.help}")
+        if field.name == "sources":
+            lines += [
+                "sources:",
+                '  - title: ""  # e.g. the report or web page the facts come from',
+                '    url: ""    # its full address, starting https://',
+            ]
+        elif field.name in preset:
+            lines.append(f"{field.name}: {_yaml_scalar(preset[field.name])}")
+        elif field.required:
+            lines.append(f'{field.name}: ""')
+        else:
+            lines.append(f"# {field.name}: {field.example}")
+        lines.append("")
+    for taxonomy in taxonomies:
+        optional = "" if taxonomy.required else " (optional)"
+        count = "one or more" if taxonomy.multiple else "exactly one"
+        lines.append(f"# {taxonomy.name}{optional}: {count} of the ids below.")
+        for term in taxonomy.terms:
+            lines.append(f"#   {term.id}: {term.name}")
+        given = values.get(taxonomy.field)
+        if taxonomy.multiple:
+            ids = given if isinstance(given, list) else ([given] if given else [])
+            value = "[" + ", ".join(ids) + "]"
+        else:
+            value = given or '""'
+        prefix = "" if taxonomy.required or given else "# "
+        lines += [f"{prefix}{taxonomy.field}: {value}", ""]
+    lines += [
+        "---",
+        "",
+        "## About this case study",
+        "",
+        "What the council did, for whom, and why. Write in your own words from the sources,",
+        "and include no figures, quotes or results that the sources do not give.",
+        "",
+        "## What others can learn",
+        "",
+        "What worked, what was hard, and what another council would need to do the same.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _yaml_scalar(value) -> str:
+    text = str(value)
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
