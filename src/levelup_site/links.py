@@ -52,6 +52,11 @@ def broken_links(studies: tuple[CaseStudy, ...], outputs: set[str], links: urls.
                     else "check the address of the page")
             problems.append(Problem(study.source_path, _line_of(study.source_path, href), "body",
                                     f"the link '{href}' leads to no page of this site", hint))
+        if study.image and not study.image.startswith("https://"):
+            if urls.STATIC + study.image.lstrip("/") not in outputs:
+                problems.append(Problem(study.source_path, _line_of(study.source_path, "image:"), "image",
+                                        f"there is no file static/{study.image.lstrip('/')}",
+                                        "add the picture to static/images/ or correct the name"))
     return problems
 
 

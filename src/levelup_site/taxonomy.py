@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from .models import CaseStudy, Site, Taxonomy, Term
@@ -90,18 +91,18 @@ def _matrix(site: Site) -> Matrix | None:
 
 
 def _authorities(studies: tuple[CaseStudy, ...]) -> tuple[Authority, ...]:
+    # Names that differ only in case or punctuation ("St Helens Council", "St. Helens
+    # Council") are one authority with one anchor, shown under its commonest spelling.
     grouped: dict[str, list[CaseStudy]] = {}
     for study in studies:
-        grouped.setdefault(study.authority, []).append(study)
-    return tuple(
-        Authority(
-            name=name,
-            anchor=authority_anchor(name),
-            places=tuple(sorted({study.place for study in group})),
-            case_studies=tuple(group),
-        )
-        for name, group in sorted(grouped.items(), key=lambda item: item[0].casefold())
-    )
+        grouped.setdefault(authority_anchor(study.authority), []).append(study)
+    authorities = []
+    for anchor, group in grouped.items():
+        spellings = Counter(study.authority for study in group)
+        name = min(spellings, key=lambda spelling: (-spellings[spelling], spelling))
+        authorities.append(Authority(name=name, anchor=anchor, places=tuple(sorted({s.place for s in group})),
+                                     case_studies=tuple(group)))
+    return tuple(sorted(authorities, key=lambda authority: (authority.name.casefold(), authority.anchor)))
 
 
 def authority_anchor(name: str) -> str:
