@@ -29,7 +29,7 @@ def test_build_prints_a_one_line_summary(site_folder, capsys):
     out = capsys.readouterr().out.strip()
     assert code == 0
     assert len(out.splitlines()) == 1
-    assert out.startswith("Built 1 case studies:") and out.endswith(" s")
+    assert out.startswith("Built 1 case studies into ") and " files, " in out and out.endswith(" s")
     assert (site_folder.output / "case-studies/buses/index.html").is_file()
 
 

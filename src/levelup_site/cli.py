@@ -111,12 +111,17 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
                         help="the address the site will be published at, e.g. https://user.github.io/project/ "
                              "(default: base_url in site.yaml)")
     parser.add_argument("--drafts", action="store_true", help="include case studies marked draft: true")
+    parser.add_argument("--no-cache", dest="use_cache", action="store_false",
+                        help="ignore and do not update the build cache in .levelup-cache/")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="show a progress bar (default: on a terminal, for builds over a second, not under CI)")
 
 
 def run_build(args: argparse.Namespace) -> int:
-    result = build(Project.at(args.content), Path(args.output), base_url=args.base_url, drafts=args.drafts)
-    print(f"Built {result.case_studies} case studies: {result.files} files written to {args.output} "
-          f"in {result.seconds:.2f} s")
+    result = build(Project.at(args.content), Path(args.output), base_url=args.base_url, drafts=args.drafts,
+                   use_cache=args.use_cache, progress=args.progress)
+    print(f"Built {result.case_studies} case studies into {args.output}: {result.files} files, "
+          f"{result.written} changed, in {result.seconds:.2f} s")
     return 0
 
 

@@ -42,7 +42,7 @@ def load_settings(content_dir: Path, base_url: str | None = None) -> tuple[Setti
             return ""
         return " ".join(value.split())
 
-    known = {"title", "description", "base_url", "language", "publisher", "latest_count"}
+    known = {"title", "description", "base_url", "language", "publisher", "latest_count", "page_size"}
     for key in data:
         if key not in known:
             problems.append(Problem(shown, lines.get(str(key)), str(key), f"unknown setting '{key}'",
@@ -56,7 +56,13 @@ def load_settings(content_dir: Path, base_url: str | None = None) -> tuple[Setti
     if isinstance(latest, bool) or not isinstance(latest, int) or latest < 1:
         problems.append(Problem(shown, lines.get("latest_count"), "latest_count", "expected a whole number of 1 or more"))
         latest = 6
+    page_size = data.get("page_size", 50)
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+        problems.append(Problem(shown, lines.get("page_size"), "page_size", "expected a whole number of 1 or more",
+                                "how many case studies a list page shows before continuing on the next"))
+        page_size = 50
     settings = Settings(
+        page_size=page_size,
         title=text("title"),
         description=text("description"),
         base_url=url.rstrip("/") + "/" if url else "/",

@@ -6,6 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import parallel
+from .cache import BuildCache, digest
 from .errors import Problem, display_path
 from .frontmatter import Document, FrontMatterError, split
 from .markdown import MarkdownRenderer
@@ -32,8 +34,8 @@ def case_study_files(content_dir: Path) -> list[Path]:
     return sorted(folder.glob("*.md")) if folder.is_dir() else []
 
 
-def read_document(path: Path, content_dir: Path) -> tuple[Document | None, Problem | None]:
-    """Read one Markdown file: bytes checked, then split into front matter and body."""
+def read_bytes(path: Path, content_dir: Path) -> tuple[bytes | None, Problem | None]:
+    """A content file's bytes, unless it must not be read at all."""
     shown = display_path(path)
     try:
         inside = path.resolve().is_relative_to(content_dir.resolve())
@@ -46,7 +48,11 @@ def read_document(path: Path, content_dir: Path) -> tuple[Document | None, Probl
     if size > MAX_FILE_BYTES:
         return None, Problem(shown, None, None, f"is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
                              "a case study should be a few pages of text; put large files elsewhere")
-    raw = path.read_bytes()
+    return path.read_bytes(), None
+
+
+def parse_document(raw: bytes, shown: str) -> tuple[Document | None, Problem | None]:
+    """Decode and split one Markdown file into front matter and body."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -61,28 +67,70 @@ def read_document(path: Path, content_dir: Path) -> tuple[Document | None, Probl
         return None, Problem(shown, error.line, None, error.message, error.hint)
 
 
+def read_document(path: Path, content_dir: Path) -> tuple[Document | None, Problem | None]:
+    raw, problem = read_bytes(path, content_dir)
+    if problem:
+        return None, problem
+    return parse_document(raw, display_path(path))
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """What one case-study file gave: a case study, or the problems found in it."""
+
+    study: CaseStudy | None
+    problems: tuple[Problem, ...]
+
+
+def load_file(raw: bytes, shown: str, stem: str, taxonomies: tuple[Taxonomy, ...],
+              renderer: MarkdownRenderer) -> LoadedFile:
+    """Everything that depends on one file alone: a pure function of its bytes and name."""
+    document, problem = parse_document(raw, shown)
+    if problem:
+        return LoadedFile(None, (problem,))
+    values, found = validate(document.data, document.lines, shown, stem, taxonomies)
+    if found:
+        return LoadedFile(None, tuple(found))
+    study = CaseStudy(source_path=shown, body_html=renderer.render(document.body),
+                      **{**values, "terms": frozen_terms(values["terms"])})
+    return LoadedFile(study, ())
+
+
+def vocabulary_key(taxonomies: tuple[Taxonomy, ...]) -> str:
+    """What validation depends on in the vocabularies (not their descriptions)."""
+    return repr([(t.id, t.field, t.singular, t.multiple, t.required, t.min_terms, t.term_ids) for t in taxonomies])
+
+
 def load_case_studies(
-    content_dir: Path, taxonomies: tuple[Taxonomy, ...], renderer: MarkdownRenderer, drafts: bool
+    content_dir: Path, taxonomies: tuple[Taxonomy, ...], drafts: bool, cache: BuildCache
 ) -> tuple[tuple[CaseStudy, ...], list[Problem]]:
     problems: list[Problem] = []
-    studies: list[CaseStudy] = []
+    vocabulary = vocabulary_key(taxonomies)
+    results: dict[Path, LoadedFile] = {}
+    misses: list[tuple[Path, str, bytes, str]] = []
     for path in case_study_files(content_dir):
-        shown = display_path(path)
-        document, problem = read_document(path, content_dir)
+        raw, problem = read_bytes(path, content_dir)
         if problem:
             problems.append(problem)
             continue
-        values, found = validate(document.data, document.lines, shown, path.stem, taxonomies)
-        problems.extend(found)
-        if found:
-            continue
-        if values.get("draft") and not drafts:
-            continue
-        studies.append(CaseStudy(
-            source_path=shown,
-            body_html=renderer.render(document.body),
-            **{**values, "terms": frozen_terms(values["terms"])},
-        ))
+        shown = display_path(path)
+        key = digest(vocabulary, shown, raw)
+        cached = cache.get_file(key)
+        if cached is not None:
+            results[path] = cached
+        else:
+            misses.append((path, shown, raw, key))
+    for (path, _, _, key), loaded in zip(misses, parallel.load_files(
+            [(raw, shown, path.stem) for path, shown, raw, _ in misses], taxonomies)):
+        cache.put_file(key, loaded)
+        results[path] = loaded
+
+    studies: list[CaseStudy] = []
+    for path in sorted(results):
+        loaded = results[path]
+        problems.extend(loaded.problems)
+        if loaded.study is not None and (drafts or not loaded.study.draft):
+            studies.append(loaded.study)
     problems.extend(_slug_clashes(studies))
     studies.sort(key=lambda s: (-s.published.toordinal(), s.title.casefold(), s.slug))
     return tuple(studies), problems

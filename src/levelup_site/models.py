@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Mapping
 
 
@@ -47,6 +46,7 @@ class Settings:
     language: str
     publisher: str
     latest_count: int
+    page_size: int = 50
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,24 @@ class CaseStudy:
         return self.updated or self.published
 
 
+class TermMap(dict):
+    """A case study's terms by taxonomy id: read-only, and picklable for the cache
+    and for worker processes (a MappingProxyType is neither)."""
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("a case study's terms cannot be changed")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _read_only
+
+    def __reduce__(self):
+        return (TermMap, (dict(self),))
+
+    def __hash__(self):  # frozen dataclasses hash their fields
+        return hash(tuple(sorted(self.items())))
+
+
 def frozen_terms(terms: dict[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
-    return MappingProxyType(dict(terms))
+    return TermMap(terms)
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import urls
+from .cache import BuildCache, code_salt, digest
 from .config import load_settings, load_taxonomies
 from .content import Page, load_case_studies, load_pages
 from .errors import Problem, SiteError
+from .links import broken_links
 from .markdown import MarkdownRenderer
 from .models import Site
-from . import urls
-from .links import broken_links
-from .render import RenderedFile, Renderer
+from .progress import Progress
+from .render import Renderer
 from .taxonomy import Index, build_index
-from .write import asset_version, output_problem, static_names, write_site
+from .write import OutputJob, asset_version, output_problem, static_jobs, write_site
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,25 +60,27 @@ class Loaded:
 
 @dataclass(frozen=True)
 class BuildResult:
-    files: int
+    files: int  # files in the site
+    written: int  # files whose bytes changed
     case_studies: int
     seconds: float
 
 
-def load(project: Project, base_url: str | None = None, drafts: bool = False) -> Loaded:
+def load(project: Project, base_url: str | None = None, drafts: bool = False,
+         cache: BuildCache | None = None) -> Loaded:
     """Load and validate everything; raise SiteError listing every problem found."""
     problems: list[Problem] = []
     if not project.content.is_dir():
         raise SiteError([Problem(str(project.content), None, "--content", "is not a folder",
                                  "point --content at the folder holding site.yaml and case-studies/")])
+    cache = cache or BuildCache(None, "")
     settings, found = load_settings(project.content, base_url)
     problems += found
     taxonomies, found = load_taxonomies(project.content)
     problems += found
-    renderer = MarkdownRenderer()
-    studies, found = load_case_studies(project.content, taxonomies, renderer, drafts)
+    studies, found = load_case_studies(project.content, taxonomies, drafts, cache)
     problems += found
-    pages, found = load_pages(project.content, renderer)
+    pages, found = load_pages(project.content, MarkdownRenderer())
     problems += found
     if problems:
         raise SiteError(problems)
@@ -84,32 +88,46 @@ def load(project: Project, base_url: str | None = None, drafts: bool = False) ->
     return Loaded(site=site, pages=pages, index=build_index(site))
 
 
-def render(project: Project, loaded: Loaded, drafts: bool) -> list[RenderedFile]:
-    """Render every page in memory and check the links authors wrote between them."""
+def plan(project: Project, loaded: Loaded, drafts: bool) -> tuple[Renderer, list[OutputJob]]:
+    """Every output file, with the fingerprint of its inputs; links between pages checked."""
     renderer = Renderer(loaded.site, loaded.index, loaded.pages, project.templates,
                         asset_version(project.static), drafts=drafts)
-    files = list(renderer.render())
-    outputs = {f.path for f in files} | {urls.STATIC + name for name in static_names(project.static)}
-    problems = broken_links(loaded.site.case_studies, outputs, renderer.urls)
+    salt = renderer.fingerprint_salt()
+    jobs = [OutputJob(page.path, digest(salt, page.template, repr(page.context)),
+                      lambda page=page: renderer.render(page))
+            for page in renderer.jobs()]
+    jobs += static_jobs(project.static)
+    problems = broken_links(loaded.site.case_studies, {job.path for job in jobs}, renderer.urls)
     if problems:
         raise SiteError(problems)
-    return files
+    return renderer, jobs
 
 
 def check(project: Project, drafts: bool = True) -> Loaded:
     """Everything `build` checks (content, vocabularies, templates, links); writes nothing."""
-    loaded = load(project, drafts=drafts)
-    render(project, loaded, drafts)
+    loaded = load(project, drafts=drafts, cache=BuildCache.open(project.root, code_salt()))
+    _, jobs = plan(project, loaded, drafts)
+    for job in jobs:
+        job.produce()  # a template mistake is found here, not at publication
     return loaded
 
 
-def build(project: Project, output: Path, base_url: str | None = None, drafts: bool = False) -> BuildResult:
+def build(project: Project, output: Path, base_url: str | None = None, drafts: bool = False,
+          use_cache: bool = True, progress: bool | None = None) -> BuildResult:
     started = time.perf_counter()
     problem = output_problem(output, project.root, [project.content, project.templates, project.static])
     if problem:
         raise SiteError([problem])
-    loaded = load(project, base_url, drafts)
-    files = render(project, loaded, drafts)
-    count = write_site(output, files, project.static)
-    return BuildResult(files=count, case_studies=len(loaded.site.case_studies),
+    cache = BuildCache.open(project.root if use_cache else None, code_salt())
+    try:
+        loaded = load(project, base_url, drafts, cache)
+    finally:
+        cache.save()  # files that loaded cleanly stay cached even when another has problems
+    _, jobs = plan(project, loaded, drafts)
+    variant = digest(loaded.site.settings.base_url, str(drafts))
+    with Progress(len(jobs), "Writing", enabled=progress) as bar:
+        result = write_site(output, jobs, cache.output(output, variant), bar.update)
+    cache.remember_output(output, variant, result.state)
+    cache.save()
+    return BuildResult(files=len(jobs), written=result.written, case_studies=len(loaded.site.case_studies),
                        seconds=time.perf_counter() - started)

@@ -21,9 +21,20 @@ from .taxonomy import Index, authority_anchor
 
 
 @dataclass(frozen=True)
-class RenderedFile:
+class PageJob:
+    """One output file to render: which template, with what view."""
+
     path: str  # output path relative to the site root, e.g. "themes/index.html"
-    data: bytes
+    template: str
+    context: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    count: int
+    previous_url: str | None
+    next_url: str | None
 
 
 def environment(templates_dir: Path) -> Environment:
@@ -46,6 +57,7 @@ def long_date(value: dt.date) -> str:
 class Renderer:
     def __init__(self, site: Site, index: Index, pages: tuple[Page, ...], templates_dir: Path,
                  asset_version: str, drafts: bool = False):
+        self.templates_dir = templates_dir
         self.site = site
         self.index = index
         self.pages = pages
@@ -112,7 +124,8 @@ class Renderer:
         }
 
     # --- pages -------------------------------------------------------------
-    def render(self) -> Iterator[RenderedFile]:
+    def jobs(self) -> Iterator[PageJob]:
+        """Every output file with its view; nothing is rendered yet."""
         settings = self.site.settings
         studies = self.site.case_studies
         index = self.index
@@ -124,10 +137,9 @@ class Renderer:
                          browse=[self.link(t.name, urls.taxonomy(t.id)) | {"description": t.description}
                                  for t in self.site.taxonomies])
 
-        yield self._html(urls.CASE_STUDIES, "list.html",
-                         page=self.page(urls.CASE_STUDIES, "All case studies",
-                                        f"All {len(studies)} case studies on {settings.title}.", []),
-                         intro=None, cards=[cards[s.slug] for s in studies])
+        yield from self._list(urls.CASE_STUDIES, "All case studies",
+                              f"All {len(studies)} case studies on {settings.title}.", [], None,
+                              [cards[s.slug] for s in studies])
 
         for study in studies:
             path = urls.case_study(study.slug)
@@ -155,13 +167,11 @@ class Renderer:
             for term in taxonomy.terms:
                 term_path = urls.term(taxonomy.id, term.id)
                 entry = index.entry(taxonomy.id, term.id)
-                yield self._html(term_path, "list.html",
-                                 page=self.page(term_path, term.name,
-                                                f"{taxonomy.singular}: {term.name}. {term.description}",
-                                                [(taxonomy.name, path)]),
-                                 intro={"kicker": taxonomy.singular, "description": term.description,
-                                        "publisher": term.publisher, "url": term.url},
-                                 cards=[cards[s.slug] for s in entry.case_studies])
+                yield from self._list(term_path, term.name, f"{taxonomy.singular}: {term.name}. {term.description}",
+                                      [(taxonomy.name, path)],
+                                      {"kicker": taxonomy.singular, "description": term.description,
+                                       "publisher": term.publisher, "url": term.url},
+                                      [cards[s.slug] for s in entry.case_studies])
 
         if index.matrix:
             rows, columns = index.matrix.rows, index.matrix.columns
@@ -171,17 +181,15 @@ class Renderer:
                         continue
                     path = urls.matrix_cell(rows.id, cell.row.id, cell.column.id)
                     title = f"{cell.row.name}: {cell.column.name}"
-                    yield self._html(path, "list.html",
-                                     page=self.page(path, title,
-                                                    f"Case studies on {cell.row.name.lower()} with "
-                                                    f"{cell.column.name.lower()} outcomes.",
-                                                    [(rows.name, urls.taxonomy(rows.id)),
-                                                     (cell.row.name, urls.term(rows.id, cell.row.id))]),
-                                     intro={"kicker": f"{rows.singular} and {columns.singular.lower()}",
-                                            "description": f"Case studies about {cell.row.name.lower()} that "
-                                                           f"address {cell.column.name.lower()}.",
-                                            "publisher": None, "url": None},
-                                     cards=[cards[s.slug] for s in cell.case_studies])
+                    yield from self._list(
+                        path, title,
+                        f"Case studies on {cell.row.name.lower()} with {cell.column.name.lower()} outcomes.",
+                        [(rows.name, urls.taxonomy(rows.id)), (cell.row.name, urls.term(rows.id, cell.row.id))],
+                        {"kicker": f"{rows.singular} and {columns.singular.lower()}",
+                         "description": f"Case studies about {cell.row.name.lower()} that "
+                                        f"address {cell.column.name.lower()}.",
+                         "publisher": None, "url": None},
+                        [cards[s.slug] for s in cell.case_studies])
 
         yield self._html(urls.PLACES, "places.html",
                          page=self.page(urls.PLACES, "Places",
@@ -203,12 +211,43 @@ class Renderer:
         yield self._text(urls.SITEMAP, "sitemap.xml", entries=self._sitemap(studies))
         yield self._text(urls.ROBOTS, "robots.txt", sitemap=self.urls.absolute(urls.SITEMAP))
 
-    def _html(self, site_path: str, template: str, **context: Any) -> RenderedFile:
-        return self._text(site_path, template, **context)
+    def _html(self, site_path: str, template: str, **context: Any) -> PageJob:
+        return PageJob(urls.output_file(site_path), template, context)
 
-    def _text(self, site_path: str, template: str, **context: Any) -> RenderedFile:
-        html = self.env.get_template(template).render(**context)
-        return RenderedFile(urls.output_file(site_path), html.encode("utf-8"))
+    _text = _html
+
+    def render(self, job: PageJob) -> bytes:
+        return self.env.get_template(job.template).render(**job.context).encode("utf-8")
+
+    def fingerprint_salt(self) -> str:
+        """What every page depends on besides its own view: templates and site-wide values."""
+        templates = sorted(p for p in self.templates_dir.rglob("*") if p.is_file())
+        parts = [p.relative_to(self.templates_dir).as_posix() + "\0" + p.read_text(encoding="utf-8")
+                 for p in templates]
+        return repr((parts, sorted((k, repr(v)) for k, v in self.env.globals.items()
+                                   if k in ("site", "home_url", "feed_url", "stylesheet_url", "navigation",
+                                            "show_drafts"))))
+
+    def _list(self, site_path: str, title: str, description: str, crumbs: list[tuple[str, str]],
+              intro: dict[str, Any] | None, cards: list[dict[str, Any]]) -> Iterator[PageJob]:
+        """A list of cards, split into pages of `page_size`; the first page keeps the plain URL."""
+        size = self.site.settings.page_size
+        count = max(1, -(-len(cards) // size))
+
+        def path_of(number: int) -> str:
+            return site_path if number == 1 else urls.list_page(site_path, number)
+
+        for number in range(1, count + 1):
+            path = path_of(number)
+            shown = title if number == 1 else f"{title} (page {number} of {count})"
+            pagination = Pagination(
+                number, count,
+                self.urls.href(path_of(number - 1)) if number > 1 else None,
+                self.urls.href(path_of(number + 1)) if number < count else None,
+            )
+            yield self._html(path, "list.html", page=self.page(path, shown, description, crumbs),
+                             intro=intro, total=len(cards), cards=cards[(number - 1) * size: number * size],
+                             pagination=pagination)
 
     def _image_url(self, image: str | None) -> str | None:
         if not image:

@@ -69,7 +69,7 @@ def build_index(site: Site) -> Index:
         terms=terms,
         matrix=_matrix(site),
         authorities=_authorities(site.case_studies),
-        related={study.slug: related(study, site.case_studies) for study in site.case_studies},
+        related=related_all(site.case_studies),
     )
 
 
@@ -110,15 +110,42 @@ def authority_anchor(name: str) -> str:
     return "authority-" + (re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "unnamed")
 
 
+def related_all(studies: tuple[CaseStudy, ...], limit: int = RELATED_LIMIT) -> dict[str, tuple[CaseStudy, ...]]:
+    """Related case studies for every case study.
+
+    Only the sets of themes and outcomes matter, and a library has far fewer distinct
+    sets than case studies, so candidates are ranked once per pair of sets rather than
+    once per pair of case studies (which would be 100 million pairs at 10,000).
+    """
+    groups: dict[tuple[frozenset, frozenset], list[int]] = {}
+    for index, study in enumerate(studies):
+        groups.setdefault(_signature(study), []).append(index)
+    ranked_groups = {}
+    for signature in groups:
+        scores = {}
+        for other in groups:
+            score = (len(signature[0] & other[0]), len(signature[1] & other[1]))
+            if any(score):
+                scores.setdefault(score, []).append(other)
+        ranked_groups[signature] = [scores[score] for score in sorted(scores, reverse=True)]
+    result = {}
+    for index, study in enumerate(studies):
+        chosen: list[int] = []
+        for tier in ranked_groups[_signature(study)]:
+            # Within a tier, newest first: `studies` is sorted newest first, so lowest index.
+            candidates = sorted(i for other in tier for i in groups[other][: limit + 1] if i != index)
+            chosen += candidates[: limit - len(chosen)]
+            if len(chosen) >= limit:
+                break
+        result[study.slug] = tuple(studies[i] for i in chosen)
+    return result
+
+
 def related(study: CaseStudy, studies: tuple[CaseStudy, ...], limit: int = RELATED_LIMIT) -> tuple[CaseStudy, ...]:
     """Other case studies that share a theme or an outcome, most shared themes first,
     then most shared outcomes: 'also about buses' beats 'also about the economy'."""
+    return related_all(studies, limit)[study.slug]
 
-    def shared(other: CaseStudy, taxonomy_id: str) -> int:
-        return len(set(study.terms.get(taxonomy_id, ())) & set(other.terms.get(taxonomy_id, ())))
 
-    scored = [((shared(other, MATRIX_ROWS), shared(other, MATRIX_COLUMNS)), index, other)
-              for index, other in enumerate(studies) if other.slug != study.slug]
-    # `studies` is already newest first, so the index breaks ties in favour of recent work.
-    ranked = sorted((item for item in scored if any(item[0])), key=lambda item: (-item[0][0], -item[0][1], item[1]))
-    return tuple(other for _, _, other in ranked[:limit])
+def _signature(study: CaseStudy) -> tuple[frozenset, frozenset]:
+    return frozenset(study.terms.get(MATRIX_ROWS, ())), frozenset(study.terms.get(MATRIX_COLUMNS, ()))

@@ -38,6 +38,11 @@ def matrix_cell(row_taxonomy: str, row_term: str, column_term: str) -> str:
     return f"{row_taxonomy}/{row_term}/{column_term}/"
 
 
+def list_page(site_path: str, number: int) -> str:
+    """Page 2 onwards of a long list: case-studies/page/2/."""
+    return f"{site_path}page/{number}/"
+
+
 def page(slug: str) -> str:
     return f"{slug}/"
 

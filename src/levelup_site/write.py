@@ -11,12 +11,13 @@ import hashlib
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from . import urls
+from .cache import OutputState, digest
 from .errors import Problem, display_path
-from .render import RenderedFile
 
 MARKER = ".levelup-site"
 MARKER_TEXT = "This folder is a site built by levelup; a rebuild replaces everything in it.\n"
@@ -71,32 +72,116 @@ def static_names(static_dir: Path) -> list[str]:
     return [p.relative_to(static_dir).as_posix() for p in _static_files(static_dir)]
 
 
-def write_site(output: Path, files: Iterable[RenderedFile], static_dir: Path) -> int:
-    """Write every file and the static assets; return how many files were written."""
+def static_jobs(static_dir: Path) -> list["OutputJob"]:
+    jobs = []
+    for source in _static_files(static_dir):
+        data = source.read_bytes()
+        jobs.append(OutputJob(urls.STATIC + source.relative_to(static_dir).as_posix(),
+                              digest("static", data), lambda data=data: data))
+    return jobs
+
+
+@dataclass(frozen=True)
+class OutputJob:
+    path: str  # relative to the output folder
+    fingerprint: str  # a digest of everything the file's bytes depend on
+    produce: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    written: int  # files whose bytes changed (or that are new)
+    kept: int  # files left exactly as they were
+    removed: int
+    state: OutputState
+
+
+def write_site(output: Path, jobs: list[OutputJob], previous: OutputState,
+               progress: Callable[[int], None] | None = None) -> WriteResult:
+    """Bring the output folder to exactly `jobs`, touching only files whose bytes change.
+
+    Unchanged files are hard-linked from the current site into the staging folder, so
+    their bytes, inode and modification time stay the same; if nothing changed at all,
+    nothing is written and the folder is not swapped.
+    """
     output = output.absolute()
+    for job in jobs:
+        if not urls.is_safe(job.path):
+            raise ValueError(f"refusing to write outside the output folder: {job.path!r}")
+    current = _current_files(output)
+    reusable = {job.path for job in jobs
+                if previous.fingerprints.get(job.path) == job.fingerprint
+                and current.get(job.path) is not None and current[job.path] == previous.stats.get(job.path)}
+    wanted = {job.path for job in jobs}
+    removed = len(set(current) - wanted)
+    if current and len(reusable) == len(jobs) and not removed:
+        return WriteResult(0, len(jobs), 0, previous)
+
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    written = kept = 0
+    state = OutputState()
     try:
-        count = 0
-        for rendered in files:
-            if not urls.is_safe(rendered.path):
-                raise ValueError(f"refusing to write outside the output folder: {rendered.path!r}")
-            target = staging / rendered.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(rendered.data)
-            count += 1
-        for source in _static_files(static_dir):
-            target = staging / urls.STATIC / source.relative_to(static_dir)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-            count += 1
-        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        made_dirs: set[Path] = set()
+        for done, job in enumerate(jobs, 1):
+            target = staging / job.path
+            if target.parent not in made_dirs:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made_dirs.add(target.parent)
+            old = output / job.path
+            data = None if job.path in reusable else job.produce()
+            if data is None or (job.path in current and _same_bytes(old, data)):
+                _link_or_copy(old, target)
+                kept += 1
+            else:
+                target.write_bytes(data)
+                written += 1
+            stat = target.stat()
+            state.fingerprints[job.path] = job.fingerprint
+            state.stats[job.path] = (stat.st_size, stat.st_mtime_ns)
+            if progress:
+                progress(done)
+        if current:
+            _link_or_copy(output / MARKER, staging / MARKER)
+        else:
+            (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         staging.chmod(0o755)
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return count
+    return WriteResult(written, kept, removed, state)
+
+
+def _current_files(output: Path) -> dict[str, tuple[int, int]]:
+    """The files of the site now in `output` with their (size, mtime_ns); {} if there is none."""
+    if not (output / MARKER).is_file():
+        return {}
+    found = {}
+    root = str(output)
+    for folder, _, names in os.walk(output):
+        relative = os.path.relpath(folder, root)
+        for name in names:
+            path = name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
+            if path == MARKER:
+                continue
+            stat = os.stat(os.path.join(folder, name), follow_symlinks=False)
+            found[path] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -1,0 +1,154 @@
+"""The build cache makes rebuilds cheap and never makes output different."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from levelup_site.cache import CACHE_DIR, CACHE_FILE
+from levelup_site.pipeline import Project, build
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def inodes(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def project(site_folder):
+    site_folder.add("buses", title="Better buses", themes=["transport"], outcomes=["economy"])
+    site_folder.add("parks", title="Greener parks", themes=["parks"], outcomes=["health"], region="london")
+    site_folder.add("homes", title="Warmer homes", themes=["housing", "parks"], outcomes=["climate", "health"])
+    return site_folder
+
+
+def build_twice_and_compare(project, tmp_path):
+    """Rebuild with the cache, then compare with a clean build without it."""
+    result = build(Project.at(project.content), project.output)
+    clean = tmp_path / "clean"
+    build(Project.at(project.content), clean, use_cache=False)
+    assert tree(project.output) == tree(clean)
+    return result
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_no_change_rebuild_writes_nothing(project):
+    build(Project.at(project.content), project.output)
+    before = inodes(project.output)
+    result = build(Project.at(project.content), project.output)
+    assert result.written == 0
+    assert inodes(project.output) == before
+
+
+@pytest.mark.parametrize("change", ["case study", "template", "vocabulary description", "settings", "static"])
+def test_incremental_output_equals_a_clean_build(project, tmp_path, change):
+    build(Project.at(project.content), project.output)
+    content, root = project.content, project.root
+    if change == "case study":
+        edit(content / "case-studies" / "buses.md", "title: Better buses", "title: Faster buses")
+    elif change == "template":
+        edit(root / "templates" / "case_study.html", "<h2>Sources</h2>", "<h2>Where this comes from</h2>")
+    elif change == "vocabulary description":
+        edit(content / "taxonomies.yaml", "description: Green spaces.", "description: Parks and gardens.")
+    elif change == "settings":
+        edit(content / "site.yaml", "title: Test Site", "title: Renamed Site")
+    else:
+        edit(root / "static" / "css" / "site.css", "--focus: #ffdd00;", "--focus: #ffbf47;")
+    result = build_twice_and_compare(project, tmp_path)
+    assert result.written > 0
+
+
+def test_one_edit_rewrites_only_the_files_whose_bytes_change(project):
+    build(Project.at(project.content), project.output)
+    before = inodes(project.output)
+    edit(project.content / "case-studies" / "parks.md", "Some **text**.", "Some **other** text.")
+    result = build(Project.at(project.content), project.output)
+    after = inodes(project.output)
+    changed = sorted(path for path in after if after[path] != before.get(path))
+    assert changed == ["case-studies/parks/index.html"]
+    assert result.written == 1
+
+
+def test_a_removed_case_study_disappears_from_the_site(project, tmp_path):
+    build(Project.at(project.content), project.output)
+    (project.content / "case-studies" / "homes.md").unlink()
+    build_twice_and_compare(project, tmp_path)
+    assert not (project.output / "case-studies" / "homes").exists()
+
+
+def test_a_hand_edited_output_file_is_put_right(project):
+    build(Project.at(project.content), project.output)
+    page = project.output / "case-studies" / "buses" / "index.html"
+    good = page.read_bytes()
+    page.write_bytes(b"tampered")
+    build(Project.at(project.content), project.output)
+    assert page.read_bytes() == good
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05garbage"])
+def test_a_corrupted_cache_is_survived(project, tmp_path, damage):
+    build(Project.at(project.content), project.output)
+    cache = project.root / CACHE_DIR / CACHE_FILE
+    assert cache.is_file()
+    cache.write_bytes(damage)
+    edit(project.content / "case-studies" / "buses.md", "title: Better buses", "title: Faster buses")
+    build_twice_and_compare(project, tmp_path)
+    assert cache.stat().st_size > len(damage)  # rebuilt
+
+
+def test_a_cache_from_another_build_setup_is_not_trusted(project, tmp_path):
+    build(Project.at(project.content), project.output)
+    build(Project.at(project.content), project.output, base_url="https://example.net/sub/")
+    home = (project.output / "index.html").read_text()
+    assert 'href="/sub/case-studies/' in home
+    build(Project.at(project.content), project.output)
+    assert 'href="/case-studies/' in (project.output / "index.html").read_text()
+
+
+def test_problems_are_reported_from_the_cache_too(project):
+    from levelup_site.errors import SiteError
+
+    project.add("broken", themes=["transprot"])
+    for _ in range(2):  # the second run reads the failed file's problems from the cache
+        with pytest.raises(SiteError) as caught:
+            build(Project.at(project.content), project.output)
+        assert [p.message for p in caught.value.problems] == ["unknown theme 'transprot'"]
+
+
+def test_long_lists_are_paginated_with_the_first_page_canonical(site_folder):
+    settings = (site_folder.content / "site.yaml").read_text()
+    (site_folder.content / "site.yaml").write_text(settings + "page_size: 2\n")
+    for n in range(5):
+        site_folder.add(f"case-{n}", title=f"Case {n}", published=f"2023-01-0{n + 1}")
+    build(Project.at(site_folder.content), site_folder.output)
+    first = (site_folder.output / "case-studies" / "index.html").read_text()
+    third = (site_folder.output / "case-studies" / "page" / "3" / "index.html").read_text()
+    assert "Page 1 of 3" in first and 'href="/case-studies/page/2/"' in first
+    assert "Case 4" in first and "Case 0" not in first  # newest first
+    assert "Case 0" in third and 'rel="prev" href="/case-studies/page/2/"' in third
+    assert '<link rel="canonical" href="https://example.org/case-studies/page/3/">' in third
+    assert not (site_folder.output / "case-studies" / "page" / "1").exists()
+
+
+def test_parallel_loading_gives_the_same_site(site_folder, tmp_path, monkeypatch):
+    from levelup_site import parallel
+
+    for n in range(12):
+        site_folder.add(f"case-{n}", title=f"Case {n}", themes=[["transport"], ["parks"], ["housing"]][n % 3])
+    build(Project.at(site_folder.content), site_folder.output, use_cache=False)
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 2)
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one CPU: loading never runs in parallel")
+    build(Project.at(site_folder.content), tmp_path / "parallel", use_cache=False)
+    assert tree(site_folder.output) == tree(tmp_path / "parallel")
