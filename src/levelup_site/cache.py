@@ -3,15 +3,22 @@
 It remembers, for each case-study file, what loading it gave (clean values and
 rendered HTML, or problems), keyed by a hash of its path and bytes; and, for each
 output folder, a fingerprint of every page's inputs with the file it produced.
-Everything is salted with the versions of levelup and its renderers and with the
-vocabularies, so a change to any of them misses the cache. A cache that cannot be
-read for any reason is discarded: the cache can make a build faster, never different.
+Everything is salted with the versions of levelup and its renderers, so a change
+to any of them misses the cache. A cache that cannot be read for any reason is
+discarded: the cache can make a build faster, never different.
+
+The cache is a pickle, and unpickling runs code, while the cache folder sits in a
+checkout that pull requests can write to. So every cache file is signed with a key
+kept outside the checkout (in the user's cache folder), and one whose signature does
+not match is never unpickled.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
+import secrets
 import pickle
 import sys
 import tempfile
@@ -22,7 +29,8 @@ from typing import Any
 
 CACHE_DIR = ".levelup-cache"
 CACHE_FILE = "build.pickle"
-FORMAT = 1
+FORMAT = 2
+KEY_BYTES = 32
 MAX_OUTPUTS = 4  # output folders remembered (site, preview, ...)
 
 
@@ -48,6 +56,31 @@ def code_salt() -> str:
     return digest(*parts)
 
 
+def signing_key() -> bytes | None:
+    """This user's cache-signing key, made on first use; None if it cannot be kept."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    path = base / "levelup" / "cache-key"
+    try:
+        key = path.read_bytes()
+        if len(key) == KEY_BYTES:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent)
+        with os.fdopen(handle, "wb") as file:
+            file.write(secrets.token_bytes(KEY_BYTES))
+        os.replace(temporary, path)
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _sign(key: bytes, data: bytes) -> bytes:
+    return hmac.new(key, data, hashlib.blake2b).digest()
+
+
 @dataclass
 class OutputState:
     """What the last build wrote to one output folder."""
@@ -63,20 +96,28 @@ class BuildCache:
     files: dict[str, Any] = field(default_factory=dict)  # file key -> LoadedFile
     outputs: dict[str, OutputState] = field(default_factory=dict)
     used_files: set[str] = field(default_factory=set)
+    key: bytes | None = None
+    dirty: bool = False
 
     @classmethod
     def open(cls, project_root: Path | None, salt: str) -> "BuildCache":
-        if project_root is None:
+        key = signing_key() if project_root is not None else None
+        if key is None:
             return cls(None, salt)
         path = project_root / CACHE_DIR / CACHE_FILE
+        cache = cls(path, salt, key=key)
         try:
-            with path.open("rb") as file:
-                stored = pickle.load(file)
+            blob = path.read_bytes()
+            signature, data = blob[:64], blob[64:]
+            if not hmac.compare_digest(signature, _sign(key, data)):
+                raise ValueError("not signed by this user")
+            stored = pickle.loads(data)
             if stored["format"] != FORMAT or stored["salt"] != salt:
                 raise ValueError("stale")
-            return cls(path, salt, files=stored["files"], outputs=stored["outputs"])
-        except Exception:  # missing, truncated, corrupt or stale: start afresh
-            return cls(path, salt)
+            cache.files, cache.outputs = stored["files"], stored["outputs"]
+        except Exception:  # missing, truncated, corrupt, forged or stale: start afresh
+            cache.dirty = True
+        return cache
 
     def get_file(self, key: str):
         found = self.files.get(key)
@@ -87,12 +128,16 @@ class BuildCache:
     def put_file(self, key: str, loaded) -> None:
         self.files[key] = loaded
         self.used_files.add(key)
+        self.dirty = True
 
     def output(self, output_dir: Path, variant: str) -> OutputState:
         return self.outputs.get(f"{output_dir.resolve()}|{variant}", OutputState())
 
     def remember_output(self, output_dir: Path, variant: str, state: OutputState) -> None:
         key = f"{output_dir.resolve()}|{variant}"
+        if list(self.outputs)[-1:] == [key] and self.outputs[key] == state:
+            return
+        self.dirty = True
         self.outputs.pop(key, None)
         self.outputs[key] = state  # most recent last
         while len(self.outputs) > MAX_OUTPUTS:
@@ -100,10 +145,13 @@ class BuildCache:
 
     def save(self) -> None:
         """Write the cache atomically, keeping only entries this build used."""
-        if self.path is None:
+        if self.path is None or self.key is None:
+            return
+        if not self.dirty and self.used_files == set(self.files):
             return
         files = {key: self.files[key] for key in self.used_files if key in self.files}
-        data = {"format": FORMAT, "salt": self.salt, "files": files, "outputs": self.outputs}
+        data = pickle.dumps({"format": FORMAT, "salt": self.salt, "files": files, "outputs": self.outputs},
+                            protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             ignore = self.path.parent / ".gitignore"
@@ -111,7 +159,7 @@ class BuildCache:
                 ignore.write_text("*\n", encoding="utf-8")
             handle, temporary = tempfile.mkstemp(prefix=".build-", dir=self.path.parent)
             with os.fdopen(handle, "wb") as file:
-                pickle.dump(data, file, protocol=pickle.HIGHEST_PROTOCOL)
+                file.write(_sign(self.key, data) + data)
             os.replace(temporary, self.path)
         except OSError:
             pass  # a read-only checkout still builds, only more slowly next time

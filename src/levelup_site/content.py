@@ -10,6 +10,7 @@ from . import parallel
 from .cache import BuildCache, digest
 from .errors import Problem, display_path
 from .frontmatter import Document, FrontMatterError, split
+from .links import hrefs
 from .markdown import MarkdownRenderer
 from .models import CaseStudy, Taxonomy, frozen_terms
 from .schema import validate
@@ -34,16 +35,20 @@ def case_study_files(content_dir: Path) -> list[Path]:
     return sorted(folder.glob("*.md")) if folder.is_dir() else []
 
 
-def read_bytes(path: Path, content_dir: Path) -> tuple[bytes | None, Problem | None]:
-    """A content file's bytes, unless it must not be read at all."""
-    shown = display_path(path)
-    try:
-        inside = path.resolve().is_relative_to(content_dir.resolve())
-    except OSError:
-        inside = False
-    if not inside:
-        return None, Problem(shown, None, None, "is a link to a file outside the content folder",
-                             "copy the file into the content folder instead of linking to it")
+def read_bytes(path: Path, content_root: Path, shown: str) -> tuple[bytes | None, Problem | None]:
+    """A content file's bytes, unless it must not be read at all.
+
+    `content_root` is the resolved content folder; only links are resolved per file,
+    since resolving every path of a 10,000-file site costs seconds.
+    """
+    if path.is_symlink() or path.parent.is_symlink():
+        try:
+            inside = path.resolve(strict=True).is_relative_to(content_root)
+        except (OSError, RuntimeError):
+            inside = False
+        if not inside:
+            return None, Problem(shown, None, None, "is a link to a file outside the content folder",
+                                 "copy the file into the content folder instead of linking to it")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         return None, Problem(shown, None, None, f"is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
@@ -68,10 +73,11 @@ def parse_document(raw: bytes, shown: str) -> tuple[Document | None, Problem | N
 
 
 def read_document(path: Path, content_dir: Path) -> tuple[Document | None, Problem | None]:
-    raw, problem = read_bytes(path, content_dir)
+    shown = display_path(path)
+    raw, problem = read_bytes(path, content_dir.resolve(), shown)
     if problem:
         return None, problem
-    return parse_document(raw, display_path(path))
+    return parse_document(raw, shown)
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,7 @@ class LoadedFile:
     problems: tuple[Problem, ...]
 
 
-def load_file(raw: bytes, shown: str, stem: str, taxonomies: tuple[Taxonomy, ...],
+def load_file(raw: bytes, shown: str, stem: str, key: str, taxonomies: tuple[Taxonomy, ...],
               renderer: MarkdownRenderer) -> LoadedFile:
     """Everything that depends on one file alone: a pure function of its bytes and name."""
     document, problem = parse_document(raw, shown)
@@ -91,7 +97,8 @@ def load_file(raw: bytes, shown: str, stem: str, taxonomies: tuple[Taxonomy, ...
     values, found = validate(document.data, document.lines, shown, stem, taxonomies)
     if found:
         return LoadedFile(None, tuple(found))
-    study = CaseStudy(source_path=shown, body_html=renderer.render(document.body),
+    body_html = renderer.render(document.body)
+    study = CaseStudy(source_path=shown, body_html=body_html, links=hrefs(body_html), key=key,
                       **{**values, "terms": frozen_terms(values["terms"])})
     return LoadedFile(study, ())
 
@@ -108,12 +115,14 @@ def load_case_studies(
     vocabulary = vocabulary_key(taxonomies)
     results: dict[Path, LoadedFile] = {}
     misses: list[tuple[Path, str, bytes, str]] = []
+    content_root = content_dir.resolve()
+    folder_shown = display_path(content_dir / CASE_STUDY_DIR)
     for path in case_study_files(content_dir):
-        raw, problem = read_bytes(path, content_dir)
+        shown = f"{folder_shown}/{path.name}"
+        raw, problem = read_bytes(path, content_root, shown)
         if problem:
             problems.append(problem)
             continue
-        shown = display_path(path)
         key = digest(vocabulary, shown, raw)
         cached = cache.get_file(key)
         if cached is not None:
@@ -121,7 +130,7 @@ def load_case_studies(
         else:
             misses.append((path, shown, raw, key))
     for (path, _, _, key), loaded in zip(misses, parallel.load_files(
-            [(raw, shown, path.stem) for path, shown, raw, _ in misses], taxonomies)):
+            [(raw, shown, path.stem, key) for path, shown, raw, key in misses], taxonomies)):
         cache.put_file(key, loaded)
         results[path] = loaded
 

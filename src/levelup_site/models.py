@@ -67,6 +67,8 @@ class CaseStudy:
     sources: tuple[Source, ...]
     terms: Mapping[str, tuple[str, ...]]  # taxonomy id -> term ids, in the author's order
     body_html: str
+    links: tuple[str, ...] = ()  # addresses linked from the body, for the link check
+    key: str = ""  # a digest of the file's path and bytes (and the vocabulary ids)
     updated: dt.date | None = None
     image: str | None = None
     image_alt: str | None = None

@@ -20,14 +20,14 @@ CHUNK = 64
 _worker: tuple[tuple[Taxonomy, ...], MarkdownRenderer] | None = None
 
 
-def load_files(items: list[tuple[bytes, str, str]], taxonomies: tuple[Taxonomy, ...]) -> list:
-    """`items` are (raw bytes, display path, file stem); returns LoadedFile values in order."""
+def load_files(items: list[tuple[bytes, str, str, str]], taxonomies: tuple[Taxonomy, ...]) -> list:
+    """`items` are (raw bytes, display path, file stem, cache key); returns LoadedFile values in order."""
     from .content import load_file
 
     workers = min(os.cpu_count() or 1, 8)
     if len(items) < PARALLEL_THRESHOLD or workers < 2:
         renderer = MarkdownRenderer()
-        return [load_file(raw, shown, stem, taxonomies, renderer) for raw, shown, stem in items]
+        return [load_file(*item, taxonomies, renderer) for item in items]
     # fork starts workers in milliseconds and shares the loaded modules; elsewhere, the default.
     context = get_context("fork") if "fork" in get_all_start_methods() else get_context()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
@@ -40,9 +40,8 @@ def _start_worker(taxonomies: tuple[Taxonomy, ...]) -> None:
     _worker = (taxonomies, MarkdownRenderer())
 
 
-def _load_in_worker(item: tuple[bytes, str, str]):
+def _load_in_worker(item: tuple[bytes, str, str, str]):
     from .content import load_file
 
     taxonomies, renderer = _worker
-    raw, shown, stem = item
-    return load_file(raw, shown, stem, taxonomies, renderer)
+    return load_file(*item, taxonomies, renderer)

@@ -121,8 +121,9 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
     cache = BuildCache.open(project.root if use_cache else None, code_salt())
     try:
         loaded = load(project, base_url, drafts, cache)
-    finally:
-        cache.save()  # files that loaded cleanly stay cached even when another has problems
+    except SiteError:
+        cache.save()  # files that loaded cleanly stay cached while another is being fixed
+        raise
     _, jobs = plan(project, loaded, drafts)
     variant = digest(loaded.site.settings.base_url, str(drafts))
     with Progress(len(jobs), "Writing", enabled=progress) as bar:

