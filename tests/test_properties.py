@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import SETTINGS, TAXONOMIES, case_study, front_matter_file
+from conftest import REPO, SETTINGS, TAXONOMIES, case_study, front_matter_file
 from levelup_site.content import read_document
 from levelup_site.errors import Problem, SiteError
 from levelup_site.frontmatter import Document, FrontMatterError, split
@@ -210,7 +210,8 @@ near_slugs = st.text(alphabet=SLUG_CHARS[:4] + "09-" + "A_ .é\n\t/ı", max_size
 
 
 @BOUNDED
-@given(text=st.one_of(st.text(max_size=30), near_slugs, slugs, st.from_regex(r"[a-z0-9]+(-[a-z0-9]+)*", fullmatch=True)))
+@given(text=st.one_of(st.text(max_size=30), near_slugs, slugs,
+                     st.from_regex(r"[a-z0-9]+(-[a-z0-9]+)*", fullmatch=True)))
 def test_the_slug_pattern_is_exactly_the_rule(text):
     assert bool(SLUG_PATTERN.fullmatch(text)) == is_slug(text)
 
@@ -225,9 +226,8 @@ def test_the_slug_rule_examples():
 @pytest.fixture(scope="module")
 def slug_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("slugs") / "project"
-    repo = Path(__file__).resolve().parents[1]
-    shutil.copytree(repo / "templates", root / "templates")
-    shutil.copytree(repo / "static", root / "static")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "static", root / "static")
     content = root / "content"
     (content / "case-studies").mkdir(parents=True)
     (content / "site.yaml").write_text(yaml.safe_dump(SETTINGS), encoding="utf-8")
@@ -264,9 +264,6 @@ def test_a_file_whose_name_is_not_a_slug_is_refused(content_dir, stem):
         assert any(p.field == "slug" and "cannot be used as a web address" in p.message for p in result.problems)
 
 
-@pytest.mark.xfail(strict=True, reason="frontmatter.load_yaml takes lines from PyYAML marks, which also break "
-                                       "lines at a lone \\r, \\x85 and \\u2028, while split counts only \\n: "
-                                       "a field after such a character is reported a line too far down")
 @pytest.mark.parametrize("breaker", ["\r", "\x85", "\u2028"])
 def test_lines_are_counted_as_the_file_is_split(breaker):
     document = split(f'---\nsummary: "How Testford{breaker}improved"\ntitle: Buses\n---\nBody.\n')

@@ -13,7 +13,9 @@ from .schema import FIELDS_BY_NAME, SLUG_PATTERN
 
 SETTINGS_FILE = "site.yaml"
 TAXONOMIES_FILE = "taxonomies.yaml"
-RESERVED_PATHS = {"case-studies", "places", "about", "static", "search", "data", "contribute", "feed.xml"}
+# Top-level paths of the site's own pages: no taxonomy or plain page may take them.
+RESERVED_PATHS = {"case-studies", "places", "static", "search", "data", "feed.xml", "sitemap.xml", "robots.txt",
+                  "404.html", "page"}
 
 
 def read_yaml_file(path: Path, shown: str) -> tuple[dict[str, Any], dict[str, int], list[Problem]]:

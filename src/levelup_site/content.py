@@ -13,7 +13,7 @@ from .frontmatter import Document, FrontMatterError, split
 from .links import hrefs
 from .markdown import MarkdownRenderer
 from .models import CaseStudy, Taxonomy, frozen_terms
-from .schema import validate
+from .schema import SLUG_PATTERN, validate
 
 CASE_STUDY_DIR = "case-studies"
 PAGES_DIR = "pages"
@@ -41,6 +41,9 @@ def read_bytes(path: Path, content_root: Path, shown: str) -> tuple[bytes | None
     `content_root` is the resolved content folder; only links are resolved per file,
     since resolving every path of a 10,000-file site costs seconds.
     """
+    if not path.is_file():
+        return None, Problem(shown, None, None, "is not a file",
+                             "case-study files end in .md; rename the folder or link that ends in .md")
     if path.is_symlink() or path.parent.is_symlink():
         try:
             inside = path.resolve(strict=True).is_relative_to(content_root)
@@ -160,12 +163,19 @@ def _slug_clashes(studies: list[CaseStudy]) -> list[Problem]:
     return problems
 
 
-def load_pages(content_dir: Path, renderer: MarkdownRenderer) -> tuple[tuple[Page, ...], list[Problem]]:
+def load_pages(content_dir: Path, renderer: MarkdownRenderer,
+               reserved: set[str]) -> tuple[tuple[Page, ...], list[Problem]]:
+    """Plain pages; `reserved` are the top-level paths the site's own pages use."""
     folder = content_dir / PAGES_DIR
     pages: list[Page] = []
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         shown = display_path(path)
+        if not SLUG_PATTERN.fullmatch(path.stem) or path.stem in reserved:
+            problems.append(Problem(shown, None, None, f"'{path.stem}' cannot be the address of a page",
+                                    "name the file in lowercase words joined by hyphens, and not after "
+                                    f"another page of the site ({', '.join(sorted(reserved))})"))
+            continue
         document, problem = read_document(path, content_dir)
         if problem:
             problems.append(problem)

@@ -78,8 +78,16 @@ def split(text: str) -> Document:
     return Document(data=data, lines=lines, body=body)
 
 
+MAX_DEPTH = 16  # front matter needs three levels; anything this deep is a mistake or an attack
+
+
 def load_yaml(yaml_text: str, line_offset: int = 0) -> tuple[dict[str, Any], dict[str, int]]:
     """Safely load a YAML mapping; return it with the file line of every key."""
+
+    def line_of(mark) -> int:
+        # PyYAML also breaks lines at a lone \r, \x85 and \u2028; editors count \n.
+        return yaml_text.count("\n", 0, mark.index) + 1 + line_offset
+
     loader = SafeLoader(yaml_text)
     try:
         try:
@@ -87,59 +95,64 @@ def load_yaml(yaml_text: str, line_offset: int = 0) -> tuple[dict[str, Any], dic
             if node is None:
                 return {}, {}
             if not isinstance(node, yaml.MappingNode):
-                raise FrontMatterError(
-                    "the front matter must be a list of 'field: value' lines",
-                    line=node.start_mark.line + 1 + line_offset,
-                )
-            lines: dict[str, int] = {}
-            _walk(node, "", lines, set(), line_offset)
+                raise FrontMatterError("the front matter must be a list of 'field: value' lines",
+                                       line=line_of(node.start_mark))
+            lines = _key_lines(node, line_of)
             try:
                 data = loader.construct_document(node)
-            except (ValueError, TypeError, OverflowError) as error:
+            except (ValueError, TypeError, OverflowError, RecursionError) as error:
                 raise FrontMatterError(f"the YAML cannot be read: {error}", line=line_offset + 1) from None
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-            line = mark.line + 1 + line_offset if mark is not None else None
             problem = getattr(error, "problem", None) or str(error).splitlines()[0]
             raise FrontMatterError(
                 f"the YAML cannot be read: {problem}",
-                line=line,
+                line=line_of(mark) if mark is not None else None,
                 hint="check the indentation and quote any value that contains ': ' or starts with a special character",
             ) from None
+        except RecursionError:
+            raise FrontMatterError("the YAML is nested too deeply to read", line=line_offset + 1) from None
     finally:
         loader.dispose()
     return data, lines
 
 
-def _walk(node: yaml.Node, path: str, lines: dict[str, int], seen: set[int], offset: int) -> None:
-    # An alias makes the composed tree share a node; refusing shared nodes refuses
-    # anchors/aliases and with them "billion laughs" expansion bombs.
-    if id(node) in seen:
-        raise FrontMatterError(
-            "YAML anchors and aliases (& and *) are not allowed",
-            line=node.start_mark.line + 1 + offset,
-            hint="write the value out in full",
-        )
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        keys: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            line = key_node.start_mark.line + 1 + offset
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise FrontMatterError("YAML merge keys (<<) are not allowed", line=line)
-            if key in keys:
-                raise FrontMatterError(
-                    f"'{key}' is given twice",
-                    line=line,
-                    hint="keep one of them; a repeated field would silently replace the first",
-                )
-            keys.add(key)
-            child = f"{path}.{key}" if path else key
-            lines[child] = line
-            _walk(value_node, child, lines, seen, offset)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            child = f"{path}[{index}]"
-            lines[child] = item.start_mark.line + 1 + offset
-            _walk(item, child, lines, seen, offset)
+def _key_lines(root: yaml.Node, line_of) -> dict[str, int]:
+    """Map "sources[0].url"-style paths to lines, refusing what a safe file never needs.
+
+    Iterative, so that deeply nested input gives an error rather than a RecursionError.
+    """
+    lines: dict[str, int] = {}
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, str, int]] = [(root, "", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        # An alias makes the composed tree share a node; refusing shared nodes refuses
+        # anchors/aliases and with them "billion laughs" expansion bombs.
+        if id(node) in seen:
+            raise FrontMatterError("YAML anchors and aliases (& and *) are not allowed",
+                                   line=line_of(node.start_mark), hint="write the value out in full")
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise FrontMatterError(f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                                   line=line_of(node.start_mark), hint="front matter needs at most three levels")
+        if isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                line = line_of(key_node.start_mark)
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise FrontMatterError("YAML merge keys (<<) are not allowed", line=line)
+                if key in keys:
+                    raise FrontMatterError(f"'{key}' is given twice", line=line,
+                                           hint="keep one of them; a repeated field would silently replace the first")
+                keys.add(key)
+                child = f"{path}.{key}" if path else key
+                lines[child] = line
+                stack.append((value_node, child, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                child = f"{path}[{index}]"
+                lines[child] = line_of(item.start_mark)
+                stack.append((item, child, depth + 1))
+    return lines

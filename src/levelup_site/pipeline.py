@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import urls
 from .cache import BuildCache, code_salt, digest
-from .config import load_settings, load_taxonomies
+from .config import RESERVED_PATHS, load_settings, load_taxonomies
 from .content import Page, load_case_studies, load_pages
 from .errors import Problem, SiteError
 from .links import broken_links
@@ -80,7 +80,7 @@ def load(project: Project, base_url: str | None = None, drafts: bool = False,
     problems += found
     studies, found = load_case_studies(project.content, taxonomies, drafts, cache)
     problems += found
-    pages, found = load_pages(project.content, MarkdownRenderer())
+    pages, found = load_pages(project.content, MarkdownRenderer(), RESERVED_PATHS | {t.id for t in taxonomies})
     problems += found
     if problems:
         raise SiteError(problems)

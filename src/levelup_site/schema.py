@@ -208,7 +208,7 @@ def _check_sources(items: list, lines: dict[str, int], path: str) -> tuple[tuple
         if url_message:
             problems.append(Problem(path, lines.get(f"{key}.url", lines.get(key)), f"{key}.url",
                                     url_message, "give the full address, starting https://"))
-        extra = sorted(set(item) - {"title", "url"})
+        extra = sorted({str(key) for key in item} - {"title", "url"})
         for name in extra:
             problems.append(Problem(path, lines.get(f"{key}.{name}", lines.get(key)), f"{key}.{name}",
                                     f"unknown field '{name}'", "a source has only a title and a url"))
@@ -274,7 +274,10 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()} (true/false)"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        try:
+            return f"the number {value}"
+        except ValueError:  # more digits than Python will print
+            return "a very large number"
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, list):

@@ -7,6 +7,9 @@ and an output folder is only replaced if levelup made it.
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import glob
 import hashlib
 import os
 import shutil
@@ -112,6 +115,8 @@ def write_site(output: Path, jobs: list[OutputJob], previous: OutputState,
     for job in jobs:
         if not urls.is_safe(job.path):
             raise ValueError(f"refusing to write outside the output folder: {job.path!r}")
+    if output.parent.is_dir():
+        _clear_leftovers(output)
     current = _current_files(output)
     reusable = {job.path for job in jobs
                 if previous.fingerprints.get(job.path) == job.fingerprint
@@ -155,6 +160,14 @@ def write_site(output: Path, jobs: list[OutputJob], previous: OutputState,
         else:
             state.stats[job.path] = current[job.path]
     return WriteResult(len(changed), len(jobs) - len(changed), len(removed), state)
+
+
+def _clear_leftovers(output: Path) -> None:
+    """Remove staging and retired folders that an interrupted build left beside the output."""
+    for prefix in (f".{output.name}.building-", f".{output.name}.previous-"):
+        for folder in output.parent.glob(glob.escape(prefix) + "*"):
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _commit_in_place(staging: Path, output: Path, changed: list[str], removed: list[str]) -> None:
@@ -222,10 +235,13 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 
 def _swap(staging: Path, output: Path) -> Path | None:
-    """Put the staging folder in the output's place; return the old site's new home."""
+    """Put the staging folder in the output's place; return where the old site went."""
     if not output.exists():
         os.replace(staging, output)
         return None
+    if _exchange(staging, output):
+        return staging  # now holding the previous site
+    # Without an atomic exchange: two renames, undone if the second fails.
     retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.previous-", dir=output.parent))
     os.replace(output, retired / "site")
     try:
@@ -235,3 +251,20 @@ def _swap(staging: Path, output: Path) -> Path | None:
         shutil.rmtree(retired, ignore_errors=True)
         raise
     return retired
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2 with RENAME_EXCHANGE), so
+    there is never a moment without a site; False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(error, os.strerror(error), str(second))
