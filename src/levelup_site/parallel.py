@@ -1,13 +1,17 @@
-"""Load many case-study files across processes; small batches stay in this one.
+"""Spread the two expensive stages of a large build across processes.
 
-Rendering Markdown dominates a cold build of a large site. Starting worker
-processes costs more than it saves for a few dozen files, so below a threshold
-everything runs here.
+Rendering Markdown (loading) and rendering pages with Jinja (writing) dominate a
+cold build of a large site. Starting worker processes costs more than it saves for
+a few hundred files, so below a threshold everything runs in this process.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+from pathlib import Path
+from typing import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 
@@ -16,27 +20,50 @@ from .models import Taxonomy
 
 PARALLEL_THRESHOLD = 200  # files; below this, one process is faster
 CHUNK = 64
+PR_SET_PDEATHSIG = 1
 
+# Per-process state of a worker: what it was started with. Page jobs hold closures
+# over the renderer, which cannot be pickled, so forked workers inherit them instead.
 _worker: tuple[tuple[Taxonomy, ...], MarkdownRenderer] | None = None
+_forked_jobs: tuple | None = None
+
+
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 8)
+
+
+def _can_fork() -> bool:
+    return "fork" in get_all_start_methods()
 
 
 def load_files(items: list[tuple[bytes, str, str, str]], taxonomies: tuple[Taxonomy, ...]) -> list:
     """`items` are (raw bytes, display path, file stem, cache key); returns LoadedFile values in order."""
     from .content import load_file
 
-    workers = min(os.cpu_count() or 1, 8)
+    workers = _workers()
     if len(items) < PARALLEL_THRESHOLD or workers < 2:
         renderer = MarkdownRenderer()
         return [load_file(*item, taxonomies, renderer) for item in items]
     # fork starts workers in milliseconds and shares the loaded modules; elsewhere, the default.
-    context = get_context("fork") if "fork" in get_all_start_methods() else get_context()
+    context = get_context("fork") if _can_fork() else get_context()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_start_worker, initargs=(taxonomies,)) as pool:
+                             initializer=_start_worker, initargs=(os.getpid(), taxonomies)) as pool:
         return list(pool.map(_load_in_worker, items, chunksize=CHUNK))
 
 
-def _start_worker(taxonomies: tuple[Taxonomy, ...]) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to end this worker if the build is killed, so no orphan outlives it."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # elsewhere the pool's own shutdown is all there is
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _start_worker(parent: int, taxonomies: tuple[Taxonomy, ...]) -> None:
     global _worker
+    _die_with_parent(parent)
     _worker = (taxonomies, MarkdownRenderer())
 
 
@@ -45,3 +72,41 @@ def _load_in_worker(item: tuple[bytes, str, str, str]):
 
     taxonomies, renderer = _worker
     return load_file(*item, taxonomies, renderer)
+
+
+def render_files(jobs: list, output: Path, staging: Path, existing: set[str],
+                 progress: Callable[[int], None] | None) -> list[str]:
+    """Render `jobs` into `staging`, skipping files whose bytes `output` already has;
+    return the paths written, in job order."""
+    from .write import write_if_changed
+
+    global _forked_jobs
+    workers = _workers()
+    if len(jobs) < PARALLEL_THRESHOLD or workers < 2 or not _can_fork():
+        changed = []
+        for done, job in enumerate(jobs, 1):
+            if write_if_changed(job, output, staging, job.path in existing):
+                changed.append(job.path)
+            if progress:
+                progress(done)
+        return changed
+    _forked_jobs = (jobs, output, staging, existing)
+    try:
+        chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
+        changed = []
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"),
+                                 initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+            for chunk, written in zip(chunks, pool.map(_render_chunk, chunks)):
+                changed += written
+                if progress:
+                    progress(chunk.stop)
+        return changed
+    finally:
+        _forked_jobs = None
+
+
+def _render_chunk(indexes: range) -> list[str]:
+    from .write import write_if_changed
+
+    jobs, output, staging, existing = _forked_jobs
+    return [jobs[i].path for i in indexes if write_if_changed(jobs[i], output, staging, jobs[i].path in existing)]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import urls
+from . import parallel, urls
 from .cache import OutputState, digest
 from .errors import Problem, display_path
 
@@ -127,23 +127,10 @@ def write_site(output: Path, jobs: list[OutputJob], previous: OutputState,
 
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
-    state = OutputState()
-    changed: list[str] = []
+    state = OutputState(fingerprints={job.path: job.fingerprint for job in jobs})
     try:
-        made_dirs: set[Path] = {staging}
-        for done, job in enumerate(jobs, 1):
-            state.fingerprints[job.path] = job.fingerprint
-            if job.path not in reusable:
-                data = job.produce()
-                if job.path not in current or not _same_bytes(output / job.path, data):
-                    target = staging / job.path
-                    if target.parent not in made_dirs:
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        made_dirs.add(target.parent)
-                    target.write_bytes(data)
-                    changed.append(job.path)
-            if progress:
-                progress(done)
+        todo = [job for job in jobs if job.path not in reusable]
+        changed = parallel.render_files(todo, output, staging, set(current), progress)
         if current and len(changed) + len(removed) <= IN_PLACE_LIMIT:
             _commit_in_place(staging, output, changed, removed)
         else:
@@ -218,6 +205,17 @@ def _current_files(output: Path) -> dict[str, tuple[int, int]]:
             stat = os.stat(os.path.join(folder, name), follow_symlinks=False)
             found[path] = (stat.st_size, stat.st_mtime_ns)
     return found
+
+
+def write_if_changed(job: "OutputJob", output: Path, staging: Path, exists: bool) -> bool:
+    """Render one file into the staging folder unless the output already holds its bytes."""
+    data = job.produce()
+    if exists and _same_bytes(output / job.path, data):
+        return False
+    target = staging / job.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return True
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
