@@ -97,3 +97,14 @@ class SiteFolder:
 @pytest.fixture
 def site_folder(tmp_path: Path) -> SiteFolder:
     return SiteFolder(tmp_path / "project")
+
+
+@pytest.fixture(autouse=True)
+def no_search_index(request, monkeypatch):
+    """Most tests build many small sites and do not search them: skip Pagefind there.
+    Browser tests and tests marked `search` build the index as a reader's site would."""
+    if "browser" in request.node.path.parts or request.node.get_closest_marker("search"):
+        return
+    from levelup_site import search_index
+
+    monkeypatch.setattr(search_index, "available", lambda: False)

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import os
 import pickle
+import csv
+import io
+import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -49,7 +52,9 @@ URL_ATTRIBUTES = {
 SAFE_SCHEMES = {"http", "https", "mailto"}
 FORBIDDEN_ATTRIBUTES = {"style", "srcdoc", "formaction", "http-equiv"}
 HEAD_LINK_RELS = {"canonical", "stylesheet", "alternate", "icon", "prev", "next"}
-HEAD_META = {"viewport", "description"}
+HEAD_META = {"viewport", "description", "twitter:card"}
+# The site's own search and filter forms; inside a case study's text they are forbidden.
+SITE_FORM_TAGS = {"form", "input", "button"}
 
 
 def browser_url(value: str) -> str:
@@ -77,7 +82,9 @@ class SafetyParser(HTMLParser):
         self.found = Findings()
         self.in_head = False
         self.in_site_script = False
+        self.in_data_block = False
         self.site_scripts = 0
+        self.prose_depth = 0  # >0 inside <div class="prose">, where a case study's own text goes
 
     def flag(self, message: str) -> None:
         self.found.problems.append(f"line {self.getpos()[0]}: {message}")
@@ -93,9 +100,19 @@ class SafetyParser(HTMLParser):
             self.in_head = False
         if tag == "script":
             self.in_site_script = False
+            self.in_data_block = False
+        if tag == "div" and self.prose_depth:
+            self.prose_depth -= 1
 
     def handle_data(self, data: str) -> None:
-        if self.in_site_script and data.strip():
+        if self.in_data_block:
+            try:
+                json.loads(data)
+            except ValueError:
+                self.flag(f"a JSON-LD block that is not JSON: {data[:60]!r}")
+            if "<" in data or ">" in data:
+                self.flag("a JSON-LD block with a raw < or >")
+        elif self.in_site_script and data.strip():
             self.flag(f"inline script {data[:60]!r}")
 
     def check(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -104,9 +121,16 @@ class SafetyParser(HTMLParser):
             self.in_head = True
         elif tag == "body":
             self.in_head = False
+        if tag == "div" and (self.prose_depth or values.get("class") == "prose"):
+            self.prose_depth += 1
         if tag == "script" and is_site_script(values):
             self.site_scripts += 1
             self.in_site_script = True
+        elif tag == "script" and self.in_head and values == {"type": "application/ld+json"}:
+            self.site_scripts += 1
+            self.in_data_block = True
+        elif tag in SITE_FORM_TAGS and not self.prose_depth:
+            pass
         elif tag in FORBIDDEN_TAGS:
             self.flag(f"<{tag}> element")
         if tag == "title" and not self.in_head:
@@ -116,7 +140,8 @@ class SafetyParser(HTMLParser):
             if equiv == "content-security-policy" and self.in_head and set(values) == {"http-equiv", "content"}:
                 self.found.csp_metas += 1
             elif not self.in_head or not (set(values) == {"charset"} or (
-                    set(values) == {"name", "content"} and values["name"] in HEAD_META)):
+                    set(values) == {"name", "content"} and values["name"] in HEAD_META) or (
+                    set(values) == {"property", "content"} and values["property"].startswith("og:"))):
                 self.flag(f"<meta {values}>")
         if tag == "link" and not (self.in_head and values.get("rel") in HEAD_LINK_RELS):
             self.flag(f"<link {values}>")
@@ -135,7 +160,7 @@ class SafetyParser(HTMLParser):
 
 def is_site_script(attrs: dict[str, str]) -> bool:
     """The site's own JavaScript, should its templates ever load some: a file under /static/."""
-    return set(attrs) <= {"src", "defer", "async", "type"} and attrs.get("src", "").startswith("/static/") \
+    return set(attrs) <= {"src", "defer", "async", "type"} and attrs.get("src", "").startswith("/static/js/") \
         and attrs.get("type", "module") == "module" and ".." not in attrs["src"]
 
 
@@ -163,10 +188,28 @@ def site_problems(output: Path) -> list[str]:
                 found.append(f"{csp} Content-Security-Policy <meta> in <head> (expected the site's one)")
         elif path.suffix == ".xml":
             found = xml_problems(text)
+        elif path.suffix in (".json", ".csv"):
+            found = data_problems(path.suffix, text)
         else:
             found = ["the text '<script' appears"] if re.search(r"<\s*script", text, re.IGNORECASE) else []
         problems += [f"{shown}: {message}" for message in found]
     return problems
+
+
+def data_problems(suffix: str, text: str) -> list[str]:
+    """Open data holds the front matter as written, so it must stay well-formed and, in a
+    spreadsheet, inert: no cell may start like a formula."""
+    if suffix == ".json":
+        try:
+            json.loads(text)
+        except ValueError as error:
+            return [f"is not valid JSON: {error}"]
+        return []
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if len({len(row) for row in rows}) > 1:
+        return ["rows of the CSV have different numbers of cells"]
+    return [f"the CSV cell {cell[:40]!r} would run as a formula" for row in rows for cell in row
+            if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
 
 
 def xml_problems(text: str) -> list[str]:
@@ -292,7 +335,7 @@ def test_hostile_case_study(site_folder, name, spec):
     '<script src="/static/js/site.js" onload="alert(1)"></script>',
 ])
 def test_the_checker_sees_active_content(html):
-    page = f"<html><head><title>t</title></head><body><main>{html}</main></body></html>"
+    page = f"<html><head><title>t</title></head><body><main><div class=\"prose\">{html}</div></main></body></html>"
     problems, _ = html_problems(page)
     assert problems, f"the checker missed {html!r}"
 

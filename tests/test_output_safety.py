@@ -179,11 +179,11 @@ KILL_AFTER_SWAP = BUILD_SCRIPT.replace("build(Project", textwrap.dedent("""\
     import os, signal
     from levelup_site import write
     write.IN_PLACE_LIMIT = 0  # commit by swapping folders, however small the change
-    real_exchange = write._exchange
+    real_exchange = write.exchange_folders
     def exchange(first, second):
         swapped = real_exchange(first, second)
         os.kill(os.getpid(), signal.SIGKILL)  # the new site has just been swapped in
-    write._exchange = exchange
+    write.exchange_folders = exchange
     build(Project"""))
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 CACHE_DIR = ".levelup-cache"
 CACHE_FILE = "build.pickle"
-FORMAT = 2
+FORMAT = 3
 KEY_BYTES = 32
 MAX_OUTPUTS = 4  # output folders remembered (site, preview, ...)
 
@@ -87,6 +87,7 @@ class OutputState:
 
     fingerprints: dict[str, str] = field(default_factory=dict)  # output path -> inputs fingerprint
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # output path -> (size, mtime_ns)
+    search_key: str = ""  # what the search index in this folder was built from
 
 
 @dataclass

@@ -111,6 +111,8 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
                         help="the address the site will be published at, e.g. https://user.github.io/project/ "
                              "(default: base_url in site.yaml)")
     parser.add_argument("--drafts", action="store_true", help="include case studies marked draft: true")
+    parser.add_argument("--no-search-index", dest="search", action="store_false",
+                        help="skip building the full-text search index (the search page will not work)")
     parser.add_argument("--no-cache", dest="use_cache", action="store_false",
                         help="ignore and do not update the build cache in .levelup-cache/")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
@@ -119,9 +121,10 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     result = build(Project.at(args.content), Path(args.output), base_url=args.base_url, drafts=args.drafts,
-                   use_cache=args.use_cache, progress=args.progress)
+                   use_cache=args.use_cache, progress=args.progress, search=args.search)
+    search = f" (search index {result.search_seconds:.2f} s)" if result.search_seconds is not None else ""
     print(f"Built {result.case_studies} case studies into {args.output}: {result.files} files, "
-          f"{result.written} changed, in {result.seconds:.2f} s")
+          f"{result.written} changed, in {result.seconds:.2f} s{search}")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,9 @@ class Page:
 
 def case_study_files(content_dir: Path) -> list[Path]:
     folder = content_dir / CASE_STUDY_DIR
-    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return [folder / name for name in sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".md"))]
 
 
 def read_bytes(path: Path, content_root: Path, shown: str) -> tuple[bytes | None, Problem | None]:

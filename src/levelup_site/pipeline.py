@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import urls
+from . import opendata, search_index, urls
 from .cache import BuildCache, code_salt, digest
 from .config import RESERVED_PATHS, load_settings, load_taxonomies
 from .content import Page, load_case_studies, load_pages
@@ -63,7 +63,8 @@ class BuildResult:
     files: int  # files in the site
     written: int  # files whose bytes changed
     case_studies: int
-    seconds: float
+    seconds: float  # the whole build, search index included
+    search_seconds: float | None = None  # None when the index was up to date or not built
 
 
 def load(project: Project, base_url: str | None = None, drafts: bool = False,
@@ -92,15 +93,23 @@ def plan(project: Project, loaded: Loaded, drafts: bool) -> tuple[Renderer, list
     """Every output file, with the fingerprint of its inputs; links between pages checked."""
     renderer = Renderer(loaded.site, loaded.index, loaded.pages, project.templates,
                         asset_version(project.static), drafts=drafts)
-    salt = renderer.fingerprint_salt()
+    salt = digest(renderer.fingerprint_salt())  # hashed once, not once per page
     jobs = [OutputJob(page.path, digest(salt, page.template, repr(page.context)),
                       lambda page=page: renderer.render(page))
             for page in renderer.jobs()]
+    jobs += data_jobs(loaded.site, renderer.urls, salt)
     jobs += static_jobs(project.static)
     problems = broken_links(loaded.site.case_studies, {job.path for job in jobs}, renderer.urls)
     if problems:
         raise SiteError(problems)
     return renderer, jobs
+
+
+def data_jobs(site: Site, links: urls.Urls, salt: str) -> list[OutputJob]:
+    # Keyed by the case studies' content keys, so a no-change build does not serialise them.
+    key = digest(salt, *(study.key for study in site.case_studies))
+    return [OutputJob(opendata.JSON_PATH, digest(key, "json"), lambda: opendata.as_json(site, links)),
+            OutputJob(opendata.CSV_PATH, digest(key, "csv"), lambda: opendata.as_csv(site, links))]
 
 
 def check(project: Project, drafts: bool = True) -> Loaded:
@@ -113,7 +122,7 @@ def check(project: Project, drafts: bool = True) -> Loaded:
 
 
 def build(project: Project, output: Path, base_url: str | None = None, drafts: bool = False,
-          use_cache: bool = True, progress: bool | None = None) -> BuildResult:
+          use_cache: bool = True, progress: bool | None = None, search: bool = True) -> BuildResult:
     started = time.perf_counter()
     problem = output_problem(output, project.root, [project.content, project.templates, project.static])
     if problem:
@@ -128,7 +137,15 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
     variant = digest(loaded.site.settings.base_url, str(drafts))
     with Progress(len(jobs), "Writing", enabled=progress) as bar:
         result = write_site(output, jobs, cache.output(output, variant), bar.update)
-    cache.remember_output(output, variant, result.state)
+    state = result.state
+    search_seconds = None
+    if search and search_index.available():
+        # The index is made from the case pages, so their fingerprints say when it is stale.
+        key = digest(*(job.fingerprint for job in jobs if job.path.startswith(urls.CASE_STUDIES)))
+        if key != state.search_key or not (output / search_index.BUNDLE).is_dir():
+            search_seconds = search_index.update(output, loaded.site.settings.language)
+            state = replace(state, search_key=key)
+    cache.remember_output(output, variant, state)
     cache.save()
     return BuildResult(files=len(jobs), written=result.written, case_studies=len(loaded.site.case_studies),
-                       seconds=time.perf_counter() - started)
+                       seconds=time.perf_counter() - started, search_seconds=search_seconds)

@@ -7,6 +7,7 @@ models, so they need nothing beyond loops and conditionals.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -14,9 +15,9 @@ from typing import Any, Iterator
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import urls
+from . import opendata, urls
 from .content import Page
-from .models import CaseStudy, Site
+from .models import CaseStudy, Site, Taxonomy
 from .taxonomy import Index, authority_anchor
 
 
@@ -47,11 +48,28 @@ def environment(templates_dir: Path) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["long_date"] = long_date
+    env.filters["jsonld"] = jsonld
     return env
+
+
+def jsonld(value: Any) -> Markup:
+    """JSON for a <script type="application/ld+json"> block: no text in it can end the
+    script or open a comment, whatever the case study says."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return Markup(text)
 
 
 def long_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
+
+
+def facet_param(taxonomy: Taxonomy) -> str:
+    """The query-string name of a taxonomy's filter: "theme" for the themes field."""
+    field = taxonomy.field
+    return field[:-1] if taxonomy.multiple and field.endswith("s") else field
 
 
 class StudyView:
@@ -96,8 +114,12 @@ class Renderer:
             home_url=links.href(urls.HOME),
             feed_url=links.href(urls.FEED),
             stylesheet_url=links.href(f"{urls.STATIC}css/site.css?v={asset_version}"),
+            favicon_url=links.href(f"{urls.STATIC}favicon.svg"),
             navigation=self._navigation(),
             show_drafts=drafts,
+            search_url=links.href(urls.SEARCH),
+            data_urls={"json": links.href(opendata.JSON_PATH), "csv": links.href(opendata.CSV_PATH)},
+            script_url=lambda name: links.href(f"{urls.STATIC}js/{name}?v={asset_version}"),
         )
         self._term_links = {(t.id, term.id): self.link(term.name, urls.term(t.id, term.id))
                             for t in site.taxonomies for term in t.terms}
@@ -127,6 +149,7 @@ class Renderer:
             "draft": study.draft,
             "tags": [tag for t in self.site.taxonomies if t.id in ("themes", "outcomes")
                      for tag in self.term_links(study, t.id)],
+            "facets": {facet_param(t): " ".join(study.terms.get(t.id, ())) for t in self.site.taxonomies},
         }
 
     def facts(self, study: CaseStudy) -> list[dict[str, Any]]:
@@ -136,7 +159,9 @@ class Renderer:
             {"label": "Authority", "links": [self.link(study.authority, places)]},
         ]
         for taxonomy in self.site.taxonomies:
-            links = self.term_links(study, taxonomy.id)
+            param = facet_param(taxonomy)
+            links = [link | {"filter": f"{param}:{term_id}"}
+                     for link, term_id in zip(self.term_links(study, taxonomy.id), study.terms.get(taxonomy.id, ()))]
             if links:
                 label = taxonomy.name if len(links) > 1 else taxonomy.singular
                 facts.append({"label": label, "links": links})
@@ -149,6 +174,9 @@ class Renderer:
             "url": self.urls.href(site_path),
             "canonical": self.urls.absolute(site_path),
             "breadcrumbs": [self.link("Home", urls.HOME)] + [self.link(n, p) for n, p in crumbs],
+            "type": "website",
+            "image": None,
+            "image_alt": None,
         }
 
     # --- pages -------------------------------------------------------------
@@ -167,13 +195,16 @@ class Renderer:
 
         yield from self._list(urls.CASE_STUDIES, "All case studies",
                               f"All {len(studies)} case studies on {settings.title}.", [], None,
-                              [cards[s.slug] for s in studies])
+                              [cards[s.slug] for s in studies], filters=self._filters())
 
         for study in studies:
             path = urls.case_study(study.slug)
+            image = self._image_url(study.image, absolute=True)
             yield self._html(path, "case_study.html",
                              page=self.page(path, study.title, study.summary,
-                                            [("Case studies", urls.CASE_STUDIES)]),
+                                            [("Case studies", urls.CASE_STUDIES)])
+                             | {"type": "article", "image": image, "image_alt": study.image_alt},
+                             structured_data=self._structured_data(study, image),
                              study=StudyView("full:" + study.key, lambda study=study: self.card(study) | {
                                  "body_html": Markup(study.body_html),
                                  "facts": self.facts(study),
@@ -227,6 +258,16 @@ class Renderer:
                                        "cards": [cards[s.slug] for s in a.case_studies]}
                                       for a in index.authorities])
 
+        yield self._html(urls.SEARCH, "search.html",
+                         page=self.page(urls.SEARCH, "Search case studies",
+                                        "Search the text of every case study.", []),
+                         filters=self._filters(), bundle_url=self.urls.href(urls.SEARCH_INDEX),
+                         base_path=self.urls.base_path,
+                         browse=[self.link("all case studies", urls.CASE_STUDIES)]
+                         + [self.link(t.name.lower(), urls.taxonomy(t.id)) for t in self.site.taxonomies
+                            if t.id in ("themes", "outcomes")]
+                         + [self.link("places", urls.PLACES)])
+
         for extra in self.pages:
             path = urls.page(extra.slug)
             yield self._html(path, "page.html", page=self.page(path, extra.title, extra.summary, []),
@@ -254,10 +295,21 @@ class Renderer:
                  for p in templates]
         return repr((parts, self.site.taxonomies, self.site.settings,
                      sorted((k, repr(v)) for k, v in self.env.globals.items()
-                            if k in ("site", "home_url", "feed_url", "stylesheet_url", "navigation", "show_drafts"))))
+                            if k in ("site", "home_url", "feed_url", "stylesheet_url", "favicon_url", "navigation",
+                                     "show_drafts", "search_url", "data_urls"))))
+
+    def _filters(self) -> list[dict[str, Any]]:
+        """The facets of the case-study list: links to term pages, which JavaScript
+        turns into checkboxes."""
+        return [{"param": facet_param(t), "field": t.field, "label": t.singular,
+                 "terms": [self._term_links[(t.id, term.id)]
+                           | {"id": term.id, "count": len(self.index.entry(t.id, term.id).case_studies)}
+                           for term in t.terms]}
+                for t in self.site.taxonomies]
 
     def _list(self, site_path: str, title: str, description: str, crumbs: list[tuple[str, str]],
-              intro: dict[str, Any] | None, cards: list[dict[str, Any]]) -> Iterator[PageJob]:
+              intro: dict[str, Any] | None, cards: list[dict[str, Any]],
+              filters: list[dict[str, Any]] | None = None) -> Iterator[PageJob]:
         """A list of cards, split into pages of `page_size`; the first page keeps the plain URL."""
         size = self.site.settings.page_size
         count = max(1, -(-len(cards) // size))
@@ -275,14 +327,37 @@ class Renderer:
             )
             yield self._html(path, "list.html", page=self.page(path, shown, description, crumbs),
                              intro=intro, total=len(cards), cards=cards[(number - 1) * size: number * size],
-                             pagination=pagination)
+                             pagination=pagination, filters=filters)
 
-    def _image_url(self, image: str | None) -> str | None:
+    def _image_url(self, image: str | None, absolute: bool = False) -> str | None:
         if not image:
             return None
         if image.startswith("https://"):
             return image
-        return self.urls.href(urls.STATIC + image.lstrip("/"))
+        path = urls.STATIC + image.lstrip("/")
+        return self.urls.absolute(path) if absolute else self.urls.href(path)
+
+    def _structured_data(self, study: CaseStudy, image: str | None) -> dict[str, Any]:
+        """schema.org Article data for search engines and other readers of the page."""
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": study.title,
+            "description": study.summary,
+            "url": self.urls.absolute(urls.case_study(study.slug)),
+            "datePublished": study.published.isoformat(),
+            "dateModified": study.last_changed.isoformat(),
+            "inLanguage": self.site.settings.language,
+            "author": {"@type": "GovernmentOrganization", "name": study.authority},
+            "publisher": {"@type": "Organization", "name": self.site.settings.publisher},
+            "spatialCoverage": {"@type": "Place", "name": study.place},
+            "keywords": [self._term_links[(t.id, term_id)]["name"]
+                         for t in self.site.taxonomies for term_id in study.terms.get(t.id, ())],
+            "isBasedOn": [source.url for source in study.sources],
+        }
+        if image:
+            data["image"] = image
+        return data
 
     def _matrix_view(self) -> dict[str, Any] | None:
         matrix = self.index.matrix

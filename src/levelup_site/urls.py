@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 HOME = ""
 CASE_STUDIES = "case-studies/"
 PLACES = "places/"
+SEARCH = "search/"
+SEARCH_INDEX = "pagefind/"
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"

@@ -23,6 +23,7 @@ from .cache import OutputState, digest
 from .errors import Problem, display_path
 
 MARKER = ".levelup-site"
+UNMANAGED = ("pagefind",)  # top-level folders another step writes (the search index)
 IN_PLACE_LIMIT = 256  # changed files committed by renaming them into place; more, by swapping folders
 MARKER_TEXT = "This folder is a site built by levelup; a rebuild replaces everything in it.\n"
 
@@ -127,7 +128,7 @@ def write_site(output: Path, jobs: list[OutputJob], previous: OutputState,
 
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
-    state = OutputState(fingerprints={job.path: job.fingerprint for job in jobs})
+    state = OutputState(fingerprints={job.path: job.fingerprint for job in jobs}, search_key=previous.search_key)
     try:
         todo = [job for job in jobs if job.path not in reusable]
         changed = parallel.render_files(todo, output, staging, set(current), progress)
@@ -182,6 +183,9 @@ def _commit_by_swap(staging: Path, output: Path, current: dict, changed: set[str
         _link_or_copy(output / path, target)
     if current:
         _link_or_copy(output / MARKER, staging / MARKER)
+        for name in UNMANAGED:
+            if (output / name).is_dir() and not (output / name).is_symlink():
+                shutil.copytree(output / name, staging / name, copy_function=_link_or_copy)
     else:
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     staging.chmod(0o755)
@@ -194,16 +198,20 @@ def _current_files(output: Path) -> dict[str, tuple[int, int]]:
     """The files of the site now in `output` with their (size, mtime_ns); {} if there is none."""
     if not (output / MARKER).is_file():
         return {}
-    found = {}
-    root = str(output)
-    for folder, _, names in os.walk(output):
-        relative = os.path.relpath(folder, root)
-        for name in names:
-            path = name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
-            if path == MARKER:
-                continue
-            stat = os.stat(os.path.join(folder, name), follow_symlinks=False)
-            found[path] = (stat.st_size, stat.st_mtime_ns)
+    found: dict[str, tuple[int, int]] = {}
+    folders = [("", str(output))]
+    while folders:
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if not prefix and entry.name in UNMANAGED:
+                        continue  # written by its own step, after the pages
+                    folders.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    stat = entry.stat(follow_symlinks=False)
+                    found[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns)
+    found.pop(MARKER, None)
     return found
 
 
@@ -237,7 +245,7 @@ def _swap(staging: Path, output: Path) -> Path | None:
     if not output.exists():
         os.replace(staging, output)
         return None
-    if _exchange(staging, output):
+    if exchange_folders(staging, output):
         return staging  # now holding the previous site
     # Without an atomic exchange: two renames, undone if the second fails.
     retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.previous-", dir=output.parent))
@@ -251,7 +259,7 @@ def _swap(staging: Path, output: Path) -> Path | None:
     return retired
 
 
-def _exchange(first: Path, second: Path) -> bool:
+def exchange_folders(first: Path, second: Path) -> bool:
     """Swap two folders in one atomic step (Linux renameat2 with RENAME_EXCHANGE), so
     there is never a moment without a site; False where the system cannot."""
     try:
