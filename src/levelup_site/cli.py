@@ -94,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
     serve_cmd.add_argument("--output", default=DEFAULT_PREVIEW, metavar="DIR",
                            help="folder for the preview build (default: %(default)s)")
+    serve_cmd.add_argument("--search-index", action="store_true",
+                           help="also rebuild the search index after each change (slower; off by default)")
     serve_cmd.set_defaults(run=run_serve)
     return parser
 
@@ -151,7 +153,7 @@ def run_new(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    return serve(Project.at(args.content), Path(args.output), args.host, args.port)
+    return serve(Project.at(args.content), Path(args.output), args.host, args.port, search=args.search_index)
 
 
 if __name__ == "__main__":

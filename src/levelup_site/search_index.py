@@ -9,6 +9,7 @@ only when a case page changed.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import os
 import shutil
 import tempfile
@@ -44,7 +45,10 @@ def update(output: Path, language: str) -> float:
             async with PagefindIndex(config=config) as pagefind:
                 await pagefind.add_directory(str(output), glob=PAGES)
 
-        asyncio.run(index())
+        # Pagefind's API is asynchronous; a thread of its own gives it an event loop even
+        # when the caller already runs one (the preview server does).
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            thread.submit(asyncio.run, index()).result()
         target = output / BUNDLE
         # Swapped in one step where the system can, so readers never meet a half-written index.
         if not (target.exists() and exchange_folders(bundle, target)):

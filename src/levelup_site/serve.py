@@ -97,7 +97,8 @@ class PreviewApp:
 class Preview:
     """Builds the site into the preview folder and remembers the last outcome."""
 
-    def __init__(self, project: Project, output: Path, base_url: str, log=print):
+    def __init__(self, project: Project, output: Path, base_url: str, log=print, search: bool = False):
+        self.search = search
         self.project = project
         self.output = output
         self.base_url = base_url
@@ -107,7 +108,7 @@ class Preview:
     def rebuild(self, *_changed) -> bool:
         started = time.perf_counter()
         try:
-            result = build(self.project, self.output, base_url=self.base_url, drafts=True)
+            result = build(self.project, self.output, base_url=self.base_url, drafts=True, search=self.search)
         except SiteError as error:
             self.app.error = error.report()
             self.log(error.report())
@@ -121,7 +122,7 @@ class Preview:
         return True
 
 
-def serve(project: Project, output: Path, host: str, port: int) -> int:
+def serve(project: Project, output: Path, host: str, port: int, search: bool = False) -> int:
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from livereload.watcher import Watcher
@@ -130,7 +131,8 @@ def serve(project: Project, output: Path, host: str, port: int) -> int:
         print(port_taken_message(host, port), file=sys.stderr)
         return 1
     base_url = f"http://{host}:{port}/"
-    preview = Preview(project, output, base_url, log=lambda text: print(text, file=sys.stderr, flush=True))
+    preview = Preview(project, output, base_url, log=lambda text: print(text, file=sys.stderr, flush=True),
+                      search=search)
     preview.rebuild()
 
     class FastWatcher(Watcher):
