@@ -11,6 +11,10 @@ Then, --runs times, in this order:
     no-change        build again at once
     one-change       append a sentence to one case study, then build
     template-change  append an HTML comment to DIR/templates/base.html, then build
+    cold+search      delete the cache and output, then build with the search index
+
+All but cold+search build with --no-search-index, so Pagefind's indexing shows as a
+figure of its own (cold+search minus cold).
 
 Pelican gets cold (cache and output deleted), no-change and one-change (the same
 sentence appended to the same article), built with
@@ -22,7 +26,7 @@ os.wait4 reports: the largest single process, so a build that fans out to worker
 processes uses more in total than it shows. The JSON also records CPU time (user +
 system, workers included). The table reports the median time with the min-max range, the
 largest peak over the runs, and pelican_median / levelup_median per scenario.
-The repository's own content (the bundled site) is timed too, cold and no-change,
+The repository's own content (the bundled site) is timed too, cold, no-change and cold+search,
 from a copy in the work folder so that no cache is written inside the repository.
 
 "Cold" means no build cache and no output; the operating system's file cache is
@@ -52,9 +56,9 @@ from pathlib import Path
 
 from generate import REPO, case_study_path, generate, prepare
 
-LEVELUP_SCENARIOS = ("cold", "no-change", "one-change", "template-change")
+LEVELUP_SCENARIOS = ("cold", "no-change", "one-change", "template-change", "cold+search")
 PELICAN_SCENARIOS = ("cold", "no-change", "one-change")
-BUNDLED_SCENARIOS = ("cold", "no-change")
+BUNDLED_SCENARIOS = ("cold", "no-change", "cold+search")
 
 
 class BuildFailed(RuntimeError):
@@ -149,7 +153,9 @@ def bench_levelup(project: Path, n: int, runs: int, levelup: list[str]) -> dict[
     cache = project / ".levelup-cache"
     edited = case_study_path(project, (n + 1) // 2)
     template = project / "templates" / "base.html"
-    command = [*levelup, "build", "--content", str(project / "content"), "--output", str(output)]
+    # Search indexing (Pagefind) is timed as a scenario of its own, not in the others.
+    with_search = [*levelup, "build", "--content", str(project / "content"), "--output", str(output)]
+    command = [*with_search, "--no-search-index"]
     samples: dict[str, list[Sample]] = {s: [] for s in LEVELUP_SCENARIOS}
     for run in range(runs):
         note(f"  levelup run {run + 1}/{runs}")
@@ -163,6 +169,9 @@ def bench_levelup(project: Path, n: int, runs: int, levelup: list[str]) -> dict[
         samples["one-change"].append(timed(command))
         append(template, f"<!-- benchmark edit {run + 1} -->\n")
         samples["template-change"].append(timed(command))
+        remove(cache)
+        remove(output)
+        samples["cold+search"].append(timed(with_search))
     return samples
 
 
@@ -192,13 +201,17 @@ def bench_bundled(work: Path, runs: int, levelup: list[str]) -> dict[str, list[S
     prepare(project)
     shutil.copytree(REPO / "content", project / "content")
     output = project / "_site"
-    command = [*levelup, "build", "--content", str(project / "content"), "--output", str(output)]
+    with_search = [*levelup, "build", "--content", str(project / "content"), "--output", str(output)]
+    command = [*with_search, "--no-search-index"]
     samples: dict[str, list[Sample]] = {s: [] for s in BUNDLED_SCENARIOS}
     for _ in range(runs):
         remove(project / ".levelup-cache")
         remove(output)
         samples["cold"].append(timed(command))
         samples["no-change"].append(timed(command))
+        remove(project / ".levelup-cache")
+        remove(output)
+        samples["cold+search"].append(timed(with_search))
     return samples
 
 
