@@ -39,25 +39,10 @@ MARKER = ".levelup-benchmark"
 BODY_TARGET = 5000  # characters of Markdown per case study
 FIRST_YEAR, LAST_YEAR = 2012, 2024
 
-WORDS = """
-access action adult advice agency air allotment ambition area asset authority balance
-benefit borough bridge budget bus business care carbon centre challenge change child city
-climate coast college commission community connect council county culture cycle data
-deliver demand design development district economy education energy engage environment
-equality estate evidence evaluate facility family flood forest fund garden grant green
-growth guidance harbour health heritage home household housing impact improve income
-infrastructure innovation investment journey land landscape learning leisure library
-local market measure network neighbourhood nature office officer open outcome park
-partner partnership pathway people place plan planning policy practice programme
-project provider public quality rail recovery region resident resilience retrofit
-review river road route rural school service skill social space sport strategy street
-support sustainable team town training transport travel trust urban village vision
-volunteer walk ward water wellbeing woodland work worker young youth zone
-""".split()
+WORDS = ["access", "action", "adult", "advice", "agency", "air", "allotment", "ambition", "area", "asset", "authority", "balance", "benefit", "borough", "bridge", "budget", "bus", "business", "care", "carbon", "centre", "challenge", "change", "child", "city", "climate", "coast", "college", "commission", "community", "connect", "council", "county", "culture", "cycle", "data", "deliver", "demand", "design", "development", "district", "economy", "education", "energy", "engage", "environment", "equality", "estate", "evidence", "evaluate", "facility", "family", "flood", "forest", "fund", "garden", "grant", "green", "growth", "guidance", "harbour", "health", "heritage", "home", "household", "housing", "impact", "improve", "income", "infrastructure", "innovation", "investment", "journey", "land", "landscape", "learning", "leisure", "library", "local", "market", "measure", "network", "neighbourhood", "nature", "office", "officer", "open", "outcome", "park", "partner", "partnership", "pathway", "people", "place", "plan", "planning", "policy", "practice", "programme", "project", "provider", "public", "quality", "rail", "recovery", "region", "resident", "resilience", "retrofit", "review", "river", "road", "route", "rural", "school", "service", "skill", "social", "space", "sport", "strategy", "street", "support", "sustainable", "team", "town", "training", "transport", "travel", "trust", "urban", "village", "vision", "volunteer", "walk", "ward", "water", "wellbeing", "woodland", "work", "worker", "young", "youth", "zone"]
 
-PLACE_STARTS = ("Ash Bar Brook Castle Dale East Elm Fair Glen Hart High Kings Lang Marsh "
-                "Mill North Oak Red Stone West").split()
-PLACE_ENDS = "bridge bury by caster field ford ham ley mouth ton wick worth".split()
+PLACE_STARTS = ["Ash", "Bar", "Brook", "Castle", "Dale", "East", "Elm", "Fair", "Glen", "Hart", "High", "Kings", "Lang", "Marsh", "Mill", "North", "Oak", "Red", "Stone", "West"]
+PLACE_ENDS = ["bridge", "bury", "by", "caster", "field", "ford", "ham", "ley", "mouth", "ton", "wick", "worth"]
 AUTHORITY_KINDS = ("Borough Council", "City Council", "County Council", "District Council",
                    "Combined Authority")
 

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from levelup_site.cli import main
-from levelup_site.reference import END, START, reference
 from levelup_site.config import load_taxonomies
+from levelup_site.reference import END, START, reference
 
 REPO = Path(__file__).resolve().parents[1]
 

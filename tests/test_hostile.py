@@ -12,11 +12,11 @@ newlines and control characters a browser ignores before its scheme is judged.
 
 from __future__ import annotations
 
-import os
-import pickle
 import csv
 import io
 import json
+import os
+import pickle
 import re
 import shutil
 import xml.etree.ElementTree as ET

@@ -52,7 +52,7 @@ def test_csv_round_trips_and_never_starts_a_formula(site):
         for key, value in fields.items():
             cell = row[key]
             assert not cell.startswith(("=", "+", "-", "@")), (key, cell)
-            cell = cell[1:] if cell.startswith("'") else cell  # the documented escape
+            cell = cell.removeprefix("'")  # the documented escape
             if key == "sources":
                 assert json.loads(cell) == value
             elif isinstance(value, list):

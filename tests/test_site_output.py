@@ -58,7 +58,7 @@ BODIES = {"testford-buses": "## What happened\n\nBuses improved.[^1]\n\n[^1]: Co
 
 # --- HTML as a small tree ----------------------------------------------------------
 class Node:
-    def __init__(self, tag: str, attrs: list, parent: "Node | None" = None):
+    def __init__(self, tag: str, attrs: list, parent: Node | None = None):
         self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
 
     def text(self) -> str:
@@ -71,16 +71,16 @@ class Node:
             if isinstance(child, Node):
                 yield from child.iter()
 
-    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list["Node"]:
+    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list[Node]:
         return [n for n in self.iter() if (tag is None or n.tag == tag)
                 and (cls is None or cls in (n.attrs.get("class") or "").split())
                 and all(n.attrs.get(k) == v for k, v in attrs.items())]
 
-    def find(self, *args, **kwargs) -> "Node | None":
+    def find(self, *args, **kwargs) -> Node | None:
         found = self.find_all(*args, **kwargs)
         return found[0] if found else None
 
-    def elements(self) -> list["Node"]:
+    def elements(self) -> list[Node]:
         return [c for c in self.children if isinstance(c, Node)]
 
 
@@ -131,7 +131,7 @@ def base_path(base_url: str) -> str:
 
 def page_url(out: Path, file: Path, base_url: str) -> str:
     rel = file.relative_to(out).as_posix()
-    return base_url + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    return base_url + (rel.removesuffix("index.html"))
 
 
 def target_file(out: Path, base_url: str, path: str) -> Path | None:
@@ -440,7 +440,7 @@ def test_sitemap_feed_and_robots(site, base_url):
     assert {e.find("a:link", ns).get("href") for e in entries} == case_urls
     assert {e.find("a:title", ns).text for e in entries} == {c["title"] for c in CASES.values()}
     robots = (out / "robots.txt").read_text(encoding="utf-8")
-    assert re.search(rf"^Sitemap: {re.escape(base_url)}sitemap\.xml$", robots, re.M)
+    assert re.search(rf"^Sitemap: {re.escape(base_url)}sitemap\.xml$", robots, re.MULTILINE)
 
 
 @pytest.mark.parametrize("base_url", [ROOT_URL, SUB_URL])

@@ -18,8 +18,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
 import pickle
+import secrets
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -101,7 +101,7 @@ class BuildCache:
     dirty: bool = False
 
     @classmethod
-    def open(cls, project_root: Path | None, salt: str) -> "BuildCache":
+    def open(cls, project_root: Path | None, salt: str) -> BuildCache:
         key = signing_key() if project_root is not None else None
         if key is None:
             return cls(None, salt)
@@ -116,7 +116,7 @@ class BuildCache:
             if stored["format"] != FORMAT or stored["salt"] != salt:
                 raise ValueError("stale")
             cache.files, cache.outputs = stored["files"], stored["outputs"]
-        except Exception:  # missing, truncated, corrupt, forged or stale: start afresh
+        except Exception:  # noqa: BLE001 - missing, truncated, corrupt, forged or stale: start afresh
             cache.dirty = True
         return cache
 

@@ -84,7 +84,8 @@ def load_taxonomies(content_dir: Path) -> tuple[tuple[Taxonomy, ...], list[Probl
     for taxonomy_id, spec in data.items():
         where = lines.get(str(taxonomy_id))
 
-        def problem(field: str, message: str, hint: str | None = None, key: str | None = None) -> None:
+        def problem(field: str, message: str, hint: str | None = None, key: str | None = None,
+                    where: int | None = where) -> None:
             problems.append(Problem(shown, lines.get(key, where) if key else where, field, message, hint))
 
         if not isinstance(taxonomy_id, str) or not SLUG_PATTERN.fullmatch(taxonomy_id):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-import posixpath
 import html
+import posixpath
 import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -12,7 +12,6 @@ from urllib.parse import urljoin, urlsplit
 from . import urls
 from .errors import Problem
 from .models import CaseStudy
-
 
 # Bodies reach here through the sanitiser, which writes every attribute quoted with
 # double quotes, so a regular expression reads them reliably (and 20x faster than
@@ -47,11 +46,11 @@ def broken_links(studies: tuple[CaseStudy, ...], outputs: set[str], links: urls.
                     else "check the address of the page")
             problems.append(Problem(study.source_path, _line_of(study.source_path, href), "body",
                                     f"the link '{href}' leads to no page of this site", hint))
-        if study.image and not study.image.startswith("https://"):
-            if urls.STATIC + study.image.lstrip("/") not in outputs:
-                problems.append(Problem(study.source_path, _line_of(study.source_path, "image:"), "image",
-                                        f"there is no file static/{study.image.lstrip('/')}",
-                                        "add the picture to static/images/ or correct the name"))
+        local_image = study.image and not study.image.startswith("https://")
+        if local_image and urls.STATIC + study.image.lstrip("/") not in outputs:
+            problems.append(Problem(study.source_path, _line_of(study.source_path, "image:"), "image",
+                                    f"there is no file static/{study.image.lstrip('/')}",
+                                    "add the picture to static/images/ or correct the name"))
     return problems
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
-from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
+from pathlib import Path
 
 from .markdown import MarkdownRenderer
 from .models import Taxonomy

@@ -35,7 +35,7 @@ class Project:
     static: Path
 
     @classmethod
-    def at(cls, content: Path | str, templates: Path | str | None = None, static: Path | str | None = None) -> "Project":
+    def at(cls, content: Path | str, templates: Path | str | None = None, static: Path | str | None = None) -> Project:
         content = Path(content)
         return cls(content, _beside(content, "templates", templates), _beside(content, "static", static))
 

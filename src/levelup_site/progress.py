@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from typing import Self
 
 DELAY = 1.0  # seconds before a build is long enough to be worth a progress line
 INTERVAL = 0.1
@@ -22,7 +23,7 @@ class Progress:
         self.last = 0.0
         self.shown = False
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Self:
         return self
 
     def update(self, done: int) -> None:

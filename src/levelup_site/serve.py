@@ -16,8 +16,8 @@ import re
 import socket
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 from urllib.parse import unquote
 
 from .errors import SiteError
@@ -38,7 +38,7 @@ class PreviewApp:
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
             return self._respond(start_response, "405 Method Not Allowed", b"Method not allowed\n", "text/plain")
         path = unquote(environ.get("PATH_INFO", "/"))
-        if self.error is not None and (path.endswith("/") or path.endswith(".html")):
+        if self.error is not None and path.endswith(("/", ".html")):
             return self._respond(start_response, "500 Internal Server Error", self._error_page(), "text/html")
         target = self.resolve(path)
         if target is None:
@@ -83,7 +83,7 @@ class PreviewApp:
             "</head><body><main><h1>The site could not be built</h1>"
             "<p>Fix the problems below and save; this page reloads by itself.</p>"
             f"<pre>{text}</pre></main></body></html>"
-        ).encode("utf-8")
+        ).encode()
 
     @staticmethod
     def _respond(start_response: Callable, status: str, body: bytes, content_type: str) -> list[bytes]:
@@ -113,7 +113,7 @@ class Preview:
             self.app.error = error.report()
             self.log(error.report())
             return False
-        except Exception as error:  # a template mistake must not stop the preview
+        except Exception as error:  # noqa: BLE001 - a template mistake must not stop the preview
             self.app.error = f"{type(error).__name__}: {error}"
             self.log(self.app.error)
             return False

@@ -14,9 +14,9 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from . import parallel, urls
 from .cache import OutputState, digest
@@ -77,7 +77,7 @@ def static_names(static_dir: Path) -> list[str]:
     return [p.relative_to(static_dir).as_posix() for p in _static_files(static_dir)]
 
 
-def static_jobs(static_dir: Path) -> list["OutputJob"]:
+def static_jobs(static_dir: Path) -> list[OutputJob]:
     jobs = []
     for source in _static_files(static_dir):
         data = source.read_bytes()
@@ -215,7 +215,7 @@ def _current_files(output: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-def write_if_changed(job: "OutputJob", output: Path, staging: Path, exists: bool) -> bool:
+def write_if_changed(job: OutputJob, output: Path, staging: Path, exists: bool) -> bool:
     """Render one file into the staging folder unless the output already holds its bytes."""
     data = job.produce()
     if exists and _same_bytes(output / job.path, data):
