@@ -51,7 +51,21 @@ class MarkdownRenderer:
     def render(self, text: str) -> str:
         self._md.reset()
         html = self._md.convert(text)
-        return sanitise(TABLE_ALIGN.sub(r' class="align-\1"', html))
+        return scrollable_tables(sanitise(TABLE_ALIGN.sub(r' class="align-\1"', html)))
+
+
+def scrollable_tables(html: str) -> str:
+    """Put each table in a region that scrolls sideways on a narrow screen instead of
+    widening the page, and that a keyboard can reach (WCAG 1.4.10 and 2.1.1)."""
+    count = 0
+
+    def wrap(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return (f'<div class="table-scroll" role="region" tabindex="0" aria-label="Table {count}">'
+                f"{match.group(0)}</div>")
+
+    return re.sub(r"<table>.*?</table>", wrap, html, flags=re.DOTALL)
 
 
 def sanitise(html: str) -> str:
