@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,26 +39,28 @@ def case_study_files(content_dir: Path) -> list[Path]:
     return [folder / name for name in sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".md"))]
 
 
-def read_bytes(path: Path, content_root: Path, shown: str) -> tuple[bytes | None, Problem | None]:
+def read_bytes(path: Path, content_root: Path, shown: str,
+               folder_is_link: bool = False) -> tuple[bytes | None, Problem | None]:
     """A content file's bytes, unless it must not be read at all.
 
-    `content_root` is the resolved content folder; only links are resolved per file,
-    since resolving every path of a 10,000-file site costs seconds.
+    `content_root` is the resolved content folder. One lstat per file: resolving
+    every path of a 10,000-file site would cost seconds, so only links are resolved.
     """
-    if not path.is_file():
+    try:
+        info = path.lstat()
+        is_link = stat.S_ISLNK(info.st_mode)
+        if is_link or folder_is_link:
+            info = path.stat()  # follows the link; fails if it dangles or loops
+            if not path.resolve(strict=True).is_relative_to(content_root):
+                raise ValueError("outside")
+    except (OSError, RuntimeError, ValueError):
+        return None, Problem(shown, None, None, "is a link to a file outside the content folder",
+                             "copy the file into the content folder instead of linking to it")
+    if not stat.S_ISREG(info.st_mode):
         return None, Problem(shown, None, None, "is not a file",
                              "case-study files end in .md; rename the folder or link that ends in .md")
-    if path.is_symlink() or path.parent.is_symlink():
-        try:
-            inside = path.resolve(strict=True).is_relative_to(content_root)
-        except (OSError, RuntimeError):
-            inside = False
-        if not inside:
-            return None, Problem(shown, None, None, "is a link to a file outside the content folder",
-                                 "copy the file into the content folder instead of linking to it")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        return None, Problem(shown, None, None, f"is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+    if info.st_size > MAX_FILE_BYTES:
+        return None, Problem(shown, None, None, f"is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
                              "a case study should be a few pages of text; put large files elsewhere")
     return path.read_bytes(), None
 
@@ -80,7 +83,7 @@ def parse_document(raw: bytes, shown: str) -> tuple[Document | None, Problem | N
 
 def read_document(path: Path, content_dir: Path) -> tuple[Document | None, Problem | None]:
     shown = display_path(path)
-    raw, problem = read_bytes(path, content_dir.resolve(), shown)
+    raw, problem = read_bytes(path, content_dir.resolve(), shown, path.parent.is_symlink())
     if problem:
         return None, problem
     return parse_document(raw, shown)
@@ -104,7 +107,8 @@ def load_file(raw: bytes, shown: str, stem: str, key: str, taxonomies: tuple[Tax
     if found:
         return LoadedFile(None, tuple(found))
     body_html = renderer.render(document.body)
-    study = CaseStudy(source_path=shown, body_html=body_html, links=hrefs(body_html), key=key,
+    meta_key = digest(repr(sorted(values.items())))
+    study = CaseStudy(source_path=shown, body_html=body_html, links=hrefs(body_html), key=key, meta_key=meta_key,
                       **{**values, "terms": frozen_terms(values["terms"])})
     return LoadedFile(study, ())
 
@@ -123,9 +127,10 @@ def load_case_studies(
     misses: list[tuple[Path, str, bytes, str]] = []
     content_root = content_dir.resolve()
     folder_shown = display_path(content_dir / CASE_STUDY_DIR)
+    folder_is_link = (content_dir / CASE_STUDY_DIR).is_symlink()
     for path in case_study_files(content_dir):
         shown = f"{folder_shown}/{path.name}"
-        raw, problem = read_bytes(path, content_root, shown)
+        raw, problem = read_bytes(path, content_root, shown, folder_is_link)
         if problem:
             problems.append(problem)
             continue

@@ -69,6 +69,7 @@ class CaseStudy:
     body_html: str
     links: tuple[str, ...] = ()  # addresses linked from the body, for the link check
     key: str = ""  # a digest of the file's path and bytes (and the vocabulary ids)
+    meta_key: str = ""  # a digest of everything but the body: what cards, lists and data show
     updated: dt.date | None = None
     image: str | None = None
     image_alt: str | None = None

@@ -107,7 +107,7 @@ def plan(project: Project, loaded: Loaded, drafts: bool) -> tuple[Renderer, list
 
 def data_jobs(site: Site, links: urls.Urls, salt: str) -> list[OutputJob]:
     # Keyed by the case studies' content keys, so a no-change build does not serialise them.
-    key = digest(salt, *(study.key for study in site.case_studies))
+    key = digest(salt, *(study.meta_key for study in site.case_studies))
     return [OutputJob(opendata.JSON_PATH, digest(key, "json"), lambda: opendata.as_json(site, links)),
             OutputJob(opendata.CSV_PATH, digest(key, "csv"), lambda: opendata.as_csv(site, links))]
 

@@ -186,7 +186,9 @@ class Renderer:
         settings = self.site.settings
         studies = self.site.case_studies
         index = self.index
-        cards = {study.slug: StudyView(study.key, lambda study=study: self.card(study)) for study in studies}
+        # A card shows no body, so its key leaves the body out: editing a case study's
+        # text re-renders its own page, not every list it appears in.
+        cards = {study.slug: StudyView(study.meta_key, lambda study=study: self.card(study)) for study in studies}
 
         yield self._html(urls.HOME, "home.html", page=self.page(urls.HOME, settings.title, settings.description, []) | {"breadcrumbs": []},
                          latest=[cards[s.slug] for s in studies[: settings.latest_count]],
@@ -205,7 +207,6 @@ class Renderer:
                              page=self.page(path, study.title, study.summary,
                                             [("Case studies", urls.CASE_STUDIES)])
                              | {"type": "article", "image": image, "image_alt": study.image_alt},
-                             structured_data=self._structured_data(study, image),
                              study=StudyView("full:" + study.key, lambda study=study: self.card(study) | {
                                  "body_html": Markup(study.body_html),
                                  "facts": self.facts(study),
@@ -214,6 +215,7 @@ class Renderer:
                                  "image_alt": study.image_alt,
                                  "contact": study.contact,
                                  "sources": [{"title": s.title, "url": s.url} for s in study.sources],
+                                 "structured_data": self._structured_data(study),
                              }),
                              related=[cards[r.slug] for r in index.related[study.slug]])
 
@@ -338,7 +340,7 @@ class Renderer:
         path = urls.STATIC + image.lstrip("/")
         return self.urls.absolute(path) if absolute else self.urls.href(path)
 
-    def _structured_data(self, study: CaseStudy, image: str | None) -> dict[str, Any]:
+    def _structured_data(self, study: CaseStudy) -> dict[str, Any]:
         """schema.org Article data for search engines and other readers of the page."""
         data: dict[str, Any] = {
             "@context": "https://schema.org",
@@ -356,6 +358,7 @@ class Renderer:
                          for t in self.site.taxonomies for term_id in study.terms.get(t.id, ())],
             "isBasedOn": [source.url for source in study.sources],
         }
+        image = self._image_url(study.image, absolute=True)
         if image:
             data["image"] = image
         return data
@@ -394,17 +397,20 @@ class Renderer:
         # The newest content date, not the clock, so two builds of one input are identical.
         return max((s.last_changed for s in studies), default=dt.date(2000, 1, 1))
 
-    def _feed(self, studies: tuple[CaseStudy, ...]) -> list[dict[str, Any]]:
-        return [{"title": s.title, "url": self.urls.absolute(urls.case_study(s.slug)), "summary": s.summary,
-                 "published": s.published, "updated": s.last_changed, "authority": s.authority}
+    def _feed(self, studies: tuple[CaseStudy, ...]) -> list[StudyView]:
+        return [StudyView(s.meta_key, lambda s=s: {
+                    "title": s.title, "url": self.urls.absolute(urls.case_study(s.slug)), "summary": s.summary,
+                    "published": s.published, "updated": s.last_changed, "authority": s.authority})
                 for s in studies]
 
-    def _sitemap(self, studies: tuple[CaseStudy, ...]) -> list[dict[str, Any]]:
+    def _sitemap(self, studies: tuple[CaseStudy, ...]) -> list[Any]:
         paths = [urls.HOME, urls.CASE_STUDIES, urls.PLACES]
         paths += [urls.page(p.slug) for p in self.pages]
         for taxonomy in self.site.taxonomies:
             paths.append(urls.taxonomy(taxonomy.id))
             paths += [urls.term(taxonomy.id, term.id) for term in taxonomy.terms]
         entries = [{"url": self.urls.absolute(p), "lastmod": None} for p in paths]
-        entries += [{"url": self.urls.absolute(urls.case_study(s.slug)), "lastmod": s.last_changed} for s in studies]
+        entries += [StudyView(s.meta_key, lambda s=s: {"url": self.urls.absolute(urls.case_study(s.slug)),
+                                                      "lastmod": s.last_changed})
+                    for s in studies]
         return entries

@@ -9,6 +9,7 @@ and under a sub-path such as a GitHub Pages project site.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -67,7 +68,7 @@ def is_safe(site_path: str) -> bool:
 class Urls:
     base_url: str  # absolute, ends in "/"
 
-    @property
+    @cached_property
     def base_path(self) -> str:
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
