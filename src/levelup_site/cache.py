@@ -145,12 +145,15 @@ class BuildCache:
             self.outputs.pop(next(iter(self.outputs)))
 
     def save(self) -> None:
-        """Write the cache atomically, keeping only entries this build used."""
+        """Write the cache atomically, keeping only entries this build used; then get
+        ready for the next build (a preview server keeps one cache for many)."""
         if self.path is None or self.key is None:
             return
-        if not self.dirty and self.used_files == set(self.files):
-            return
         files = {key: self.files[key] for key in self.used_files if key in self.files}
+        changed = self.dirty or len(files) != len(self.files)
+        self.files, self.used_files, self.dirty = files, set(), False
+        if not changed:
+            return
         data = pickle.dumps({"format": FORMAT, "salt": self.salt, "files": files, "outputs": self.outputs},
                             protocol=pickle.HIGHEST_PROTOCOL)
         try:

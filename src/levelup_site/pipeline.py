@@ -122,12 +122,16 @@ def check(project: Project, drafts: bool = True) -> Loaded:
 
 
 def build(project: Project, output: Path, base_url: str | None = None, drafts: bool = False,
-          use_cache: bool = True, progress: bool | None = None, search: bool = True) -> BuildResult:
+          use_cache: bool = True, progress: bool | None = None, search: bool = True,
+          cache: BuildCache | None = None) -> BuildResult:
+    """Build the site into `output`. A long-running caller (the preview server) may pass
+    the same `cache` to every build, saving the trip through the disk each time."""
     started = time.perf_counter()
     problem = output_problem(output, project.root, [project.content, project.templates, project.static])
     if problem:
         raise SiteError([problem])
-    cache = BuildCache.open(project.root if use_cache else None, code_salt())
+    if cache is None:
+        cache = BuildCache.open(project.root if use_cache else None, code_salt())
     try:
         loaded = load(project, base_url, drafts, cache)
     except SiteError:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote
 
+from .cache import BuildCache, code_salt
 from .errors import SiteError
 from .pipeline import Project, build
 
@@ -99,6 +100,7 @@ class Preview:
 
     def __init__(self, project: Project, output: Path, base_url: str, log=print, search: bool = False):
         self.search = search
+        self.cache = BuildCache.open(project.root, code_salt())
         self.project = project
         self.output = output
         self.base_url = base_url
@@ -108,7 +110,8 @@ class Preview:
     def rebuild(self, *_changed) -> bool:
         started = time.perf_counter()
         try:
-            result = build(self.project, self.output, base_url=self.base_url, drafts=True, search=self.search)
+            result = build(self.project, self.output, base_url=self.base_url, drafts=True, search=self.search,
+                           cache=self.cache)
         except SiteError as error:
             self.app.error = error.report()
             self.log(error.report())
