@@ -89,10 +89,9 @@ def load(project: Project, base_url: str | None = None, drafts: bool = False,
     return Loaded(site=site, pages=pages, index=build_index(site))
 
 
-def plan(project: Project, loaded: Loaded, drafts: bool) -> tuple[Renderer, list[OutputJob]]:
+def plan(project: Project, loaded: Loaded) -> tuple[Renderer, list[OutputJob]]:
     """Every output file, with the fingerprint of its inputs; links between pages checked."""
-    renderer = Renderer(loaded.site, loaded.index, loaded.pages, project.templates,
-                        asset_version(project.static), drafts=drafts)
+    renderer = Renderer(loaded.site, loaded.index, loaded.pages, project.templates, asset_version(project.static))
     salt = digest(renderer.fingerprint_salt())  # hashed once, not once per page
     jobs = [OutputJob(page.path, digest(salt, page.template, repr(page.context)),
                       lambda page=page: renderer.render(page))
@@ -115,7 +114,7 @@ def data_jobs(site: Site, links: urls.Urls, salt: str) -> list[OutputJob]:
 def check(project: Project, drafts: bool = True) -> Loaded:
     """Everything `build` checks (content, vocabularies, templates, links); writes nothing."""
     loaded = load(project, drafts=drafts, cache=BuildCache.open(project.root, code_salt()))
-    _, jobs = plan(project, loaded, drafts)
+    _, jobs = plan(project, loaded)
     for job in jobs:
         job.produce()  # a template mistake is found here, not at publication
     return loaded
@@ -137,7 +136,7 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
     except SiteError:
         cache.save()  # files that loaded cleanly stay cached while another is being fixed
         raise
-    _, jobs = plan(project, loaded, drafts)
+    _, jobs = plan(project, loaded)
     variant = digest(loaded.site.settings.base_url, str(drafts))
     with Progress(len(jobs), "Writing", enabled=progress) as bar:
         result = write_site(output, jobs, cache.output(output, variant), bar.update)

@@ -103,7 +103,7 @@ class StudyView:
 
 class Renderer:
     def __init__(self, site: Site, index: Index, pages: tuple[Page, ...], templates_dir: Path,
-                 asset_version: str, drafts: bool = False):
+                 asset_version: str):
         self.templates_dir = templates_dir
         self.site = site
         self.index = index
@@ -117,7 +117,6 @@ class Renderer:
             stylesheet_url=links.href(f"{urls.STATIC}css/site.css?v={asset_version}"),
             favicon_url=links.href(f"{urls.STATIC}favicon.svg"),
             navigation=self._navigation(),
-            show_drafts=drafts,
             search_url=links.href(urls.SEARCH),
             data_urls={"json": links.href(opendata.JSON_PATH), "csv": links.href(opendata.CSV_PATH)},
             script_url=lambda name: links.href(f"{urls.STATIC}js/{name}?v={asset_version}"),
@@ -190,7 +189,7 @@ class Renderer:
         # text re-renders its own page, not every list it appears in.
         cards = {study.slug: StudyView(study.meta_key, lambda study=study: self.card(study)) for study in studies}
 
-        yield self._html(urls.HOME, "home.html", page=self.page(urls.HOME, settings.title, settings.description, []) | {"breadcrumbs": []},
+        yield self._job(urls.HOME, "home.html", page=self.page(urls.HOME, settings.title, settings.description, []) | {"breadcrumbs": []},
                          latest=[cards[s.slug] for s in studies[: settings.latest_count]],
                          matrix=self._matrix_view(), total=len(studies),
                          browse=[self.link(t.name, urls.taxonomy(t.id)) | {"description": t.description}
@@ -203,7 +202,7 @@ class Renderer:
         for study in studies:
             path = urls.case_study(study.slug)
             image = self._image_url(study.image, absolute=True)
-            yield self._html(path, "case_study.html",
+            yield self._job(path, "case_study.html",
                              page=self.page(path, study.title, study.summary,
                                             [("Case studies", urls.CASE_STUDIES)])
                              | {"type": "article", "image": image, "image_alt": study.image_alt},
@@ -224,7 +223,7 @@ class Renderer:
             terms = [self.link(term.name, urls.term(taxonomy.id, term.id))
                      | {"description": term.description, "count": len(index.entry(taxonomy.id, term.id).case_studies)}
                      for term in taxonomy.terms]
-            yield self._html(path, "taxonomy.html", page=self.page(path, taxonomy.name, taxonomy.description, []),
+            yield self._job(path, "taxonomy.html", page=self.page(path, taxonomy.name, taxonomy.description, []),
                              taxonomy={"name": taxonomy.name, "description": taxonomy.description}, terms=terms)
             for term in taxonomy.terms:
                 term_path = urls.term(taxonomy.id, term.id)
@@ -253,7 +252,7 @@ class Renderer:
                          "publisher": None, "url": None},
                         [cards[s.slug] for s in cell.case_studies])
 
-        yield self._html(urls.PLACES, "places.html",
+        yield self._job(urls.PLACES, "places.html",
                          page=self.page(urls.PLACES, "Places",
                                         "Case studies by region of England and by council.", []),
                          regions=self._regions(cards),
@@ -261,7 +260,7 @@ class Renderer:
                                        "cards": [cards[s.slug] for s in a.case_studies]}
                                       for a in index.authorities])
 
-        yield self._html(urls.SEARCH, "search.html",
+        yield self._job(urls.SEARCH, "search.html",
                          page=self.page(urls.SEARCH, "Search case studies",
                                         "Search the text of every case study.", []),
                          filters=self._filters(), bundle_url=self.urls.href(urls.SEARCH_INDEX),
@@ -273,20 +272,18 @@ class Renderer:
 
         for extra in self.pages:
             path = urls.page(extra.slug)
-            yield self._html(path, "page.html", page=self.page(path, extra.title, extra.summary, []),
+            yield self._job(path, "page.html", page=self.page(path, extra.title, extra.summary, []),
                              body_html=Markup(extra.body_html))
 
-        yield self._html(urls.NOT_FOUND, "404.html",
+        yield self._job(urls.NOT_FOUND, "404.html",
                          page=self.page(urls.NOT_FOUND, "Page not found", "There is no page at this address.", []))
-        yield self._text(urls.FEED, "feed.xml", entries=self._feed(studies), updated=self._updated(studies),
+        yield self._job(urls.FEED, "feed.xml", entries=self._feed(studies), updated=self._updated(studies),
                          feed_url=self.urls.absolute(urls.FEED), home=self.urls.absolute(urls.HOME))
-        yield self._text(urls.SITEMAP, "sitemap.xml", entries=self._sitemap(studies))
-        yield self._text(urls.ROBOTS, "robots.txt", sitemap=self.urls.absolute(urls.SITEMAP))
+        yield self._job(urls.SITEMAP, "sitemap.xml", entries=self._sitemap(studies))
+        yield self._job(urls.ROBOTS, "robots.txt", sitemap=self.urls.absolute(urls.SITEMAP))
 
-    def _html(self, site_path: str, template: str, **context: Any) -> PageJob:
+    def _job(self, site_path: str, template: str, **context: Any) -> PageJob:
         return PageJob(urls.output_file(site_path), template, context)
-
-    _text = _html
 
     def render(self, job: PageJob) -> bytes:
         return self.env.get_template(job.template).render(**job.context).encode("utf-8")
@@ -299,7 +296,7 @@ class Renderer:
         return repr((parts, self.site.taxonomies, self.site.settings,
                      sorted((k, repr(v)) for k, v in self.env.globals.items()
                             if k in ("site", "home_url", "feed_url", "stylesheet_url", "favicon_url", "navigation",
-                                     "show_drafts", "search_url", "data_urls"))))
+                                     "search_url", "data_urls"))))
 
     def _filters(self) -> list[dict[str, Any]]:
         """The facets of the case-study list: links to term pages, which JavaScript
@@ -328,7 +325,7 @@ class Renderer:
                 self.urls.href(path_of(number - 1)) if number > 1 else None,
                 self.urls.href(path_of(number + 1)) if number < count else None,
             )
-            yield self._html(path, "list.html", page=self.page(path, shown, description, crumbs),
+            yield self._job(path, "list.html", page=self.page(path, shown, description, crumbs),
                              intro=intro, total=len(cards), cards=cards[(number - 1) * size: number * size],
                              pagination=pagination, filters=filters)
 
