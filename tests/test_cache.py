@@ -152,3 +152,14 @@ def test_parallel_loading_gives_the_same_site(site_folder, tmp_path, monkeypatch
         pytest.skip("one CPU: loading never runs in parallel")
     build(Project.at(site_folder.content), tmp_path / "parallel", use_cache=False)
     assert tree(site_folder.output) == tree(tmp_path / "parallel")
+
+
+def test_an_edit_keeping_size_and_time_is_still_seen(project, tmp_path):
+    """The cache trusts file metadata only when it is older than the cache itself."""
+    build(Project.at(project.content), project.output)
+    path = project.content / "case-studies" / "buses.md"
+    stat = path.stat()
+    edit(path, "title: Better buses", "title: Faster buses")  # same length
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the old modification time
+    build_twice_and_compare(project, tmp_path)
+    assert "Faster buses" in (project.output / "case-studies" / "buses" / "index.html").read_text()

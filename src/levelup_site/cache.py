@@ -22,6 +22,7 @@ import pickle
 import secrets
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import Any
 
 CACHE_DIR = ".levelup-cache"
 CACHE_FILE = "build.pickle"
-FORMAT = 3
+FORMAT = 4
 KEY_BYTES = 32
 MAX_OUTPUTS = 4  # output folders remembered (site, preview, ...)
 
@@ -99,6 +100,12 @@ class BuildCache:
     used_files: set[str] = field(default_factory=set)
     key: bytes | None = None
     dirty: bool = False
+    # shown path -> (file signature, vocabulary digest, file key): lets an unchanged file
+    # go unread. Only signatures older than a second before the cache was saved are
+    # trusted, so an edit in the same instant as a build is never missed (git's "racy" rule).
+    signatures: dict[str, tuple] = field(default_factory=dict)
+    new_signatures: dict[str, tuple] = field(default_factory=dict)
+    saved_ns: int = 0
 
     @classmethod
     def open(cls, project_root: Path | None, salt: str) -> BuildCache:
@@ -116,9 +123,20 @@ class BuildCache:
             if stored["format"] != FORMAT or stored["salt"] != salt:
                 raise ValueError("stale")
             cache.files, cache.outputs = stored["files"], stored["outputs"]
+            cache.signatures, cache.saved_ns = stored["signatures"], stored["saved_ns"]
         except Exception:  # noqa: BLE001 - missing, truncated, corrupt, forged or stale: start afresh
             cache.dirty = True
         return cache
+
+    def known_key(self, shown: str, signature: tuple, vocabulary: str) -> str | None:
+        entry = self.signatures.get(shown)
+        if entry and entry[0] == signature and entry[1] == vocabulary and signature[2] < self.saved_ns - 10**9:
+            return entry[2]
+        return None
+
+    def remember_key(self, shown: str, signature: tuple | None, vocabulary: str, key: str) -> None:
+        if signature is not None:
+            self.new_signatures[shown] = (signature, vocabulary, key)
 
     def get_file(self, key: str):
         found = self.files.get(key)
@@ -150,11 +168,14 @@ class BuildCache:
         if self.path is None or self.key is None:
             return
         files = {key: self.files[key] for key in self.used_files if key in self.files}
-        changed = self.dirty or len(files) != len(self.files)
+        changed = self.dirty or len(files) != len(self.files) or self.new_signatures != self.signatures
         self.files, self.used_files, self.dirty = files, set(), False
+        self.signatures, self.new_signatures = self.new_signatures, {}
         if not changed:
             return
-        data = pickle.dumps({"format": FORMAT, "salt": self.salt, "files": files, "outputs": self.outputs},
+        self.saved_ns = time.time_ns()
+        data = pickle.dumps({"format": FORMAT, "salt": self.salt, "files": files, "outputs": self.outputs,
+                             "signatures": self.signatures, "saved_ns": self.saved_ns},
                             protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -41,7 +41,14 @@ def case_study_files(content_dir: Path) -> list[Path]:
 
 def read_bytes(path: Path, content_root: Path, shown: str,
                folder_is_link: bool = False) -> tuple[bytes | None, Problem | None]:
-    """A content file's bytes, unless it must not be read at all.
+    """A content file's bytes, unless it must not be read at all."""
+    _, problem = file_info(path, content_root, shown, folder_is_link)
+    return (None, problem) if problem else (path.read_bytes(), None)
+
+
+def file_info(path: Path, content_root: Path, shown: str,
+              folder_is_link: bool = False) -> tuple[os.stat_result | None, Problem | None]:
+    """A content file's metadata, or why it must not be read at all.
 
     `content_root` is the resolved content folder. One lstat per file: resolving
     every path of a 10,000-file site would cost seconds, so only links are resolved.
@@ -62,7 +69,7 @@ def read_bytes(path: Path, content_root: Path, shown: str,
     if info.st_size > MAX_FILE_BYTES:
         return None, Problem(shown, None, None, f"is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
                              "a case study should be a few pages of text; put large files elsewhere")
-    return path.read_bytes(), None
+    return info, None
 
 
 def parse_document(raw: bytes, shown: str) -> tuple[Document | None, Problem | None]:
@@ -122,7 +129,7 @@ def load_case_studies(
     content_dir: Path, taxonomies: tuple[Taxonomy, ...], drafts: bool, cache: BuildCache
 ) -> tuple[tuple[CaseStudy, ...], list[Problem]]:
     problems: list[Problem] = []
-    vocabulary = vocabulary_key(taxonomies)
+    vocabulary = digest(vocabulary_key(taxonomies))
     results: dict[Path, LoadedFile] = {}
     misses: list[tuple[Path, str, bytes, str]] = []
     content_root = content_dir.resolve()
@@ -130,16 +137,25 @@ def load_case_studies(
     folder_is_link = (content_dir / CASE_STUDY_DIR).is_symlink()
     for path in case_study_files(content_dir):
         shown = f"{folder_shown}/{path.name}"
-        raw, problem = read_bytes(path, content_root, shown, folder_is_link)
+        info, problem = file_info(path, content_root, shown, folder_is_link)
         if problem:
             problems.append(problem)
             continue
-        key = digest(vocabulary, shown, raw)
-        cached = cache.get_file(key)
+        # A file whose metadata is as the cache last saw it is not even read again.
+        signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        key = cache.known_key(shown, signature, vocabulary)
+        cached = cache.get_file(key) if key else None
+        if cached is None:
+            raw = path.read_bytes()
+            key = digest(vocabulary, shown, raw)
+            cached = cache.get_file(key)
+            if cached is None:
+                misses.append((path, shown, raw, key))
+            if len(raw) != info.st_size:
+                signature = None  # changed while we read it: do not vouch for it next time
+        cache.remember_key(shown, signature, vocabulary, key)
         if cached is not None:
             results[path] = cached
-        else:
-            misses.append((path, shown, raw, key))
     for (path, _, _, key), loaded in zip(misses, parallel.load_files(
             [(raw, shown, path.stem, key) for path, shown, raw, key in misses], taxonomies)):
         cache.put_file(key, loaded)

@@ -8,6 +8,7 @@ a few hundred files, so below a threshold everything runs in this process.
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import signal
 from collections.abc import Callable
@@ -52,7 +53,10 @@ def load_files(items: list[tuple[bytes, str, str, str]], taxonomies: tuple[Taxon
 
 
 def _die_with_parent(parent: int) -> None:
-    """Ask Linux to end this worker if the build is killed, so no orphan outlives it."""
+    """Ask Linux to end this worker if the build is killed, so no orphan outlives it.
+    Also turn the cycle collector back on: the build turned it off in the parent, but
+    a worker renders thousands of documents and must not keep their garbage."""
+    gc.enable()
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):

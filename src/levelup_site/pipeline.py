@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -125,6 +126,20 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
           cache: BuildCache | None = None) -> BuildResult:
     """Build the site into `output`. A long-running caller (the preview server) may pass
     the same `cache` to every build, saving the trip through the disk each time."""
+    # A build makes hundreds of thousands of long-lived objects and no garbage cycles
+    # worth collecting; Python's cycle collector would walk them again and again (a
+    # third of a no-change rebuild at 10,000 case studies). It is back on afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(project, output, base_url, drafts, use_cache, progress, search, cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(project: Project, output: Path, base_url: str | None, drafts: bool, use_cache: bool,
+           progress: bool | None, search: bool, cache: BuildCache | None) -> BuildResult:
     started = time.perf_counter()
     problem = output_problem(output, project.root, [project.content, project.templates, project.static])
     if problem:
