@@ -204,13 +204,14 @@ def load_pages(content_dir: Path, renderer: MarkdownRenderer,
         if problem:
             problems.append(problem)
             continue
-        fields = {}
+        fields, found = {}, []
         for key in ("title", "summary"):
             value = document.data.get(key)
             if not isinstance(value, str) or not value.strip():
-                problems.append(Problem(shown, document.lines.get(key, 1), key,
-                                        "is missing" if value is None else "expected text"))
+                found.append(Problem(shown, document.lines.get(key, 1), key,
+                                     "is missing" if value is None else "expected text"))
             fields[key] = " ".join(str(value or "").split())
-        if not problems:
+        problems += found
+        if not found:
             pages.append(Page(slug=path.stem, body_html=renderer.render(document.body), **fields))
     return tuple(pages), problems
