@@ -92,13 +92,14 @@ def load(project: Project, base_url: str | None = None, drafts: bool = False,
 
 def plan(project: Project, loaded: Loaded) -> tuple[Renderer, list[OutputJob]]:
     """Every output file, with the fingerprint of its inputs; links between pages checked."""
-    renderer = Renderer(loaded.site, loaded.index, loaded.pages, project.templates, asset_version(project.static))
+    static = static_jobs(project.static)  # read once: their digests also version the asset URLs
+    renderer = Renderer(loaded.site, loaded.index, loaded.pages, project.templates, asset_version(static))
     salt = digest(renderer.fingerprint_salt())  # hashed once, not once per page
     jobs = [OutputJob(page.path, digest(salt, page.template, repr(page.context)),
                       lambda page=page: renderer.render(page))
             for page in renderer.jobs()]
     jobs += data_jobs(loaded.site, renderer.urls, salt)
-    jobs += static_jobs(project.static)
+    jobs += static
     problems = broken_links(loaded.site.case_studies, {job.path for job in jobs}, renderer.urls)
     if problems:
         raise SiteError(problems)

@@ -159,11 +159,5 @@ def _by_overlap(sets: set[frozenset]) -> dict[frozenset, dict[int, list[frozense
     return result
 
 
-def related(study: CaseStudy, studies: tuple[CaseStudy, ...], limit: int = RELATED_LIMIT) -> tuple[CaseStudy, ...]:
-    """Other case studies that share a theme or an outcome, most shared themes first,
-    then most shared outcomes: 'also about buses' beats 'also about the economy'."""
-    return related_all(studies, limit)[study.slug]
-
-
 def _signature(study: CaseStudy) -> tuple[frozenset, frozenset]:
     return frozenset(study.terms.get(MATRIX_ROWS, ())), frozenset(study.terms.get(MATRIX_COLUMNS, ()))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ctypes
 import errno
 import glob
-import hashlib
 import os
 import shutil
 import tempfile
@@ -56,13 +55,9 @@ def output_problem(output: Path, project_root: Path, protected: Iterable[Path]) 
     return None
 
 
-def asset_version(static_dir: Path) -> str:
+def asset_version(static: list[OutputJob]) -> str:
     """A short hash of every static file, so browsers fetch changed CSS and JS."""
-    digest = hashlib.sha256()
-    for path in _static_files(static_dir):
-        digest.update(path.relative_to(static_dir).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
+    return digest(*(f"{job.path}\0{job.fingerprint}" for job in static))[:10]
 
 
 def _static_files(static_dir: Path) -> list[Path]:
@@ -70,11 +65,6 @@ def _static_files(static_dir: Path) -> list[Path]:
         return []
     return sorted(p for p in static_dir.rglob("*") if p.is_file() and not p.is_symlink()
                   and not any(part.startswith(".") for part in p.relative_to(static_dir).parts))
-
-
-def static_names(static_dir: Path) -> list[str]:
-    """The static files as site paths below static/, e.g. "css/site.css"."""
-    return [p.relative_to(static_dir).as_posix() for p in _static_files(static_dir)]
 
 
 def static_jobs(static_dir: Path) -> list[OutputJob]:
