@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings
+
+# CI replays the same examples on every run (a failure on one pull request is a failure on
+# all of them, not a coin toss) and prints how to reproduce any example that fails.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 REPO = Path(__file__).resolve().parents[1]
 TAXONOMIES = {

@@ -261,10 +261,10 @@ def matching(error: SiteError, text: str, name: str) -> list:
     return [p for p in error.problems if text in p.message and p.path.endswith(f"case-studies/{name}")]
 
 
-def params():
-    for name, spec in EXPECTED.items():
-        marks = [pytest.mark.xfail(strict=True, reason=spec["xfail"])] if "xfail" in spec else []
-        yield pytest.param(name, spec, marks=marks, id=name)
+def params() -> list:
+    return [pytest.param(name, spec, id=name,
+                         marks=[pytest.mark.xfail(strict=True, reason=spec["xfail"])] if "xfail" in spec else [])
+            for name, spec in EXPECTED.items()]
 
 
 # --- the hostile files -------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ any_bytes = st.one_of(
     st.binary(max_size=600),
     any_text.map(lambda text: text.encode("utf-8", "surrogatepass")),
     st.tuples(fenced(), st.binary(max_size=40)).map(lambda pair: pair[0].encode("utf-8", "surrogatepass") + pair[1]),
-    any_text.map(lambda text: text.encode("utf-16")),
+    any_text.map(lambda text: text.encode("utf-16", "surrogatepass")),
 )
 
 scalars = st.one_of(
@@ -120,6 +120,13 @@ def test_split_gives_a_document_or_a_front_matter_error(text):
         assert isinstance(document, Document) and isinstance(document.data, dict)
         assert isinstance(document.body, str)
         assert all(isinstance(line, int) and line >= 1 for line in document.lines.values())
+
+
+@pytest.mark.parametrize("text", ["---\n\ud800\n---\n", "---\ntitle: a\udfffb\n---\nBody\n"])
+def test_invalid_unicode_in_front_matter_is_a_located_problem(text):
+    with pytest.raises(FrontMatterError) as raised:
+        split(text)
+    assert raised.value.line == 2 and "U+D" in raised.value.message
 
 
 @pytest.fixture(scope="module")

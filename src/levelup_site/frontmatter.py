@@ -8,6 +8,7 @@ instead of being silently resolved.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +79,7 @@ def split(text: str) -> Document:
     return Document(data=data, lines=lines, body=body)
 
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_DEPTH = 16  # front matter needs three levels; anything this deep is a mistake or an attack
 
 
@@ -87,6 +89,14 @@ def load_yaml(yaml_text: str, line_offset: int = 0) -> tuple[dict[str, Any], dic
     def line_of(mark) -> int:
         # PyYAML also breaks lines at a lone \r, \x85 and \u2028; editors count \n.
         return yaml_text.count("\n", 0, mark.index) + 1 + line_offset
+
+    # Text handed in as a str may hold lone surrogates, which no file on disk can; the
+    # YAML reader would fail to encode them.
+    invalid = LONE_SURROGATE.search(yaml_text)
+    if invalid:
+        raise FrontMatterError(f"contains U+{ord(invalid.group()):04X}, which is not a valid character",
+                               line=yaml_text.count("\n", 0, invalid.start()) + 1 + line_offset,
+                               hint="delete it, or type the character again")
 
     loader = SafeLoader(yaml_text)
     try:
