@@ -141,7 +141,7 @@ def test_the_preview_sends_content_types(tmp_path):
     app = PreviewApp(root)
     for path, expected in (("/static/css/site.css", "text/css; charset=utf-8"), ("/data.json", "application/json")):
         headers = {}
-        app({"REQUEST_METHOD": "GET", "PATH_INFO": path}, lambda status, pairs: headers.update(pairs))
+        app({"REQUEST_METHOD": "GET", "PATH_INFO": path}, lambda status, pairs, headers=headers: headers.update(pairs))
         assert headers["Content-Type"].startswith(expected)
 
 

@@ -320,7 +320,7 @@ def related_titles(out: Path, slug: str) -> list[str] | None:
 def test_related_case_studies_share_themes_first(site):
     out = build_site(site)
     for slug, case in CASES.items():
-        def shares(other, taxonomy_id):
+        def shares(other, taxonomy_id, case=case):
             return bool(set(term_ids(case, taxonomy_id)) & set(term_ids(other, taxonomy_id)))
         others = [c for s, c in CASES.items() if s != slug]
         theme_mates = {c["title"] for c in others if shares(c, "themes")}

@@ -68,11 +68,40 @@ def test_check_workflow_is_read_only_and_runs_the_checks():
     assert set(workflow["on"]) == {"pull_request", "workflow_dispatch"}
     assert workflow["permissions"] == {"contents": "read"}
     assert workflow["concurrency"]["cancel-in-progress"] is True
-    job = workflow["jobs"]["check"]
-    assert "permissions" not in job
-    runs = [step.get("run", "") for step in job["steps"]]
-    assert "levelup check" in runs
+    assert all("permissions" not in job for job in workflow["jobs"].values())
+    runs = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
+    assert any(run.endswith("levelup check") for run in runs)
     assert any("bash .ci/run" in run for run in runs)
+
+
+def test_check_workflow_tests_every_system_contributors_use_from_the_lock():
+    job = load(REPO / ".github" / "workflows" / "check.yml")["jobs"]["systems"]
+    assert set(job["strategy"]["matrix"]["os"]) == {"ubuntu-latest", "windows-latest", "macos-latest"}
+    assert set(job["strategy"]["matrix"]["python"]) == {"3.11", "3.x"}
+    assert job["strategy"]["fail-fast"] is False
+    runs = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "--require-hashes --no-deps -r requirements/lock.txt" in runs
+    assert "pytest --ignore=tests/browser" in runs
+
+
+def test_every_install_in_a_pull_request_or_deploy_comes_from_the_lock():
+    for name in ("check.yml", "deploy.yml"):
+        text = (REPO / ".github" / "workflows" / name).read_text(encoding="utf-8")
+        installs = [line for line in text.splitlines() if "pip install" in line]
+        assert all("requirements/lock.txt" in line or "--no-deps" in line for line in installs), name
+
+
+def test_newest_releases_are_tried_weekly_without_the_lock():
+    workflow = load(REPO / ".github" / "workflows" / "upstream.yml")
+    assert workflow["on"]["schedule"] and workflow["permissions"] == {"contents": "read"}
+    runs = "\n".join(step.get("run", "") for step in workflow["jobs"]["newest"]["steps"])
+    assert "pip install --upgrade" in runs and "lock.txt" not in runs
+    assert "pytest" in runs
+
+
+def test_dependabot_updates_python_npm_and_actions():
+    config = yaml.safe_load((REPO / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    assert {update["package-ecosystem"] for update in config["updates"]} == {"pip", "npm", "github-actions"}
 
 
 def test_deploy_workflow_permissions():
