@@ -9,7 +9,7 @@ from typing import Any
 from .errors import Problem, display_path
 from .frontmatter import FrontMatterError, load_yaml
 from .models import Settings, Taxonomy, Term
-from .schema import FIELDS_BY_NAME, SLUG_PATTERN
+from .schema import FIELDS_BY_NAME, SLUG_PATTERN, invisible_character
 
 SETTINGS_FILE = "site.yaml"
 TAXONOMIES_FILE = "taxonomies.yaml"
@@ -30,6 +30,13 @@ def read_yaml_file(path: Path, shown: str) -> tuple[dict[str, Any], dict[str, in
     return data, lines, []
 
 
+def invisible_problem(text: str, shown: str, line: int | None, key: str, problems: list[Problem]) -> None:
+    invisible = invisible_character(text)
+    if invisible:
+        problems.append(Problem(shown, line, key, f"contains the invisible character {invisible}",
+                                "delete it (retype the text if it was pasted)"))
+
+
 def load_settings(content_dir: Path, base_url: str | None = None) -> tuple[Settings | None, list[Problem]]:
     path = content_dir / SETTINGS_FILE
     shown = display_path(path)
@@ -42,6 +49,7 @@ def load_settings(content_dir: Path, base_url: str | None = None) -> tuple[Setti
         if not isinstance(value, str) or not value.strip():
             problems.append(Problem(shown, lines.get(key), key, "expected text" if key in data else "is missing"))
             return ""
+        invisible_problem(value, shown, lines.get(key), key, problems)
         return " ".join(value.split())
 
     known = {"title", "description", "base_url", "language", "publisher", "latest_count", "page_size"}
@@ -113,6 +121,7 @@ def load_taxonomies(content_dir: Path) -> tuple[tuple[Taxonomy, ...], list[Probl
             if not isinstance(value, str) or not value.strip():
                 problem(prefix + key, "is missing" if value is None else "expected text", key=prefix + key)
             strings[key] = " ".join(str(value or "").split())
+            invisible_problem(strings[key], shown, lines.get(prefix + key, where), prefix + key, problems)
         multiple = spec.get("multiple", True)
         required = spec.get("required", True)
         min_terms = spec.get("min_terms", 1 if required else 0)
@@ -158,6 +167,8 @@ def _load_terms(raw: Any, key: str, lines: dict[str, int], shown: str, problems:
                                         "is missing" if value is None else "expected text"))
                 value = ""
             values[name] = " ".join(value.split())
+            invisible_problem(values[name], shown, lines.get(f"{item_key}.{name}", line), f"{item_key}.{name}",
+                              problems)
         if values.get("url") and not re.match(r"https?://", values["url"]):
             problems.append(Problem(shown, lines.get(f"{item_key}.url", line), f"{item_key}.url",
                                     "expected an http(s) address"))

@@ -8,6 +8,7 @@ instead of being silently resolved.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -19,17 +20,111 @@ BOUNDARY = YAMLHandler.FM_BOUNDARY
 
 
 class SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """The safe loader (C when built), except that an impossible date such as
-    2023-02-30 stays text, so validation can say which field is wrong."""
+    """The safe loader (C when built), resolving plain values by YAML 1.2's core schema.
+
+    PyYAML follows YAML 1.1, which rewrites what people type: `1:30` becomes 90, `010`
+    becomes 8, `yes` becomes true. Under the core schema only true/false are booleans
+    and only decimal, 0o and 0x numbers are numbers. A number also remembers the text
+    it was typed as (`TypedInt`, `TypedFloat`), so a text field given `1.10` holds
+    "1.10", not "1.1". Dates (YYYY-MM-DD, with an optional time) are still read as
+    dates, and an impossible date such as 2023-02-30 stays text, so validation can say
+    which field is wrong.
+    """
 
 
-def _timestamp_or_text(loader, node):
+class TypedInt(int):
+    """An integer from the front matter, with the text it was written as."""
+
+    source: str
+
+    def __new__(cls, value: int, source: str) -> TypedInt:
+        number = super().__new__(cls, value)
+        number.source = source
+        return number
+
+    def __reduce__(self):
+        return TypedInt, (int(self), self.source)
+
+
+class TypedFloat(float):
+    """A number with a fraction or exponent from the front matter, with its text."""
+
+    source: str
+
+    def __new__(cls, value: float, source: str) -> TypedFloat:
+        number = super().__new__(cls, value)
+        number.source = source
+        return number
+
+    def __reduce__(self):
+        return TypedFloat, (float(self), self.source)
+
+
+def typed_text(value: object) -> str | None:
+    """The text a number was typed as, or None for anything that is not a typed number."""
+    return getattr(value, "source", None) if isinstance(value, (TypedInt, TypedFloat)) else None
+
+
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution), plus dates,
+# and merge keys only so that they can be recognised and refused.
+CORE_RESOLVERS = (
+    ("tag:yaml.org,2002:merge", r"<<", "<"),
+    ("tag:yaml.org,2002:null", r"~|null|Null|NULL|", "~nN"),
+    ("tag:yaml.org,2002:bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("tag:yaml.org,2002:int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
+    ("tag:yaml.org,2002:float", r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                                r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)", "-+0123456789."),
+    ("tag:yaml.org,2002:timestamp", r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+                                    r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+                                    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?)?", "0123456789"),
+)
+SafeLoader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in CORE_RESOLVERS:
+    SafeLoader.add_implicit_resolver(_tag, re.compile(f"^(?:{_pattern})$"), list(_first))
+
+
+def _core_int(loader, node) -> TypedInt:
+    text = loader.construct_scalar(node)
+    digits = text.lstrip("+-")
+    base = {"0o": 8, "0x": 16}.get(digits[:2], 10)
+    value = int(digits[2:] if base != 10 else digits, base)
+    return TypedInt(-value if text.startswith("-") else value, text)
+
+
+def _core_float(loader, node) -> TypedFloat:
+    text = loader.construct_scalar(node)
+    return TypedFloat(float(text.lower().replace(".inf", "inf").replace(".nan", "nan")), text)
+
+
+TIMESTAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d*))?"
+                       r"(?:[ \t]*(Z|[-+]\d{1,2}(?::?\d{2})?))?)?")
+
+
+def _timestamp_or_text(loader, node) -> dt.date | str:
+    """A date, or a date and time with or without an offset (`2010-10-22 11:33:15 -0400`
+    as well as `-04:00`); an impossible one stays text for validation to name."""
+    text = loader.construct_scalar(node)
+    match = TIMESTAMP.fullmatch(text)
     try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
+        year, month, day, hour, minute, second, fraction, offset = match.groups()  # type: ignore[union-attr]
+        date = dt.date(int(year), int(month), int(day))
+        if hour is None:
+            return date
+        zone = None
+        if offset == "Z":
+            zone = dt.timezone.utc
+        elif offset:
+            sign, digits = (-1 if offset[0] == "-" else 1), offset[1:].replace(":", "")
+            hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "0")
+            zone = dt.timezone(sign * dt.timedelta(hours=int(hours), minutes=int(minutes)))
+        micro = int((fraction or "0")[:6].ljust(6, "0"))
+        return dt.datetime(date.year, date.month, date.day, int(hour), int(minute), int(second), micro, zone)
+    except (AttributeError, ValueError, OverflowError):
+        return text
 
 
+SafeLoader.add_constructor("tag:yaml.org,2002:int", _core_int)
+SafeLoader.add_constructor("tag:yaml.org,2002:float", _core_float)
 SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
@@ -113,18 +208,39 @@ def load_yaml(yaml_text: str, line_offset: int = 0) -> tuple[dict[str, Any], dic
             except (ValueError, TypeError, OverflowError, RecursionError) as error:
                 raise FrontMatterError(f"the YAML cannot be read: {error}", line=line_offset + 1) from None
         except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-            raise FrontMatterError(
-                f"the YAML cannot be read: {problem}",
-                line=line_of(mark) if mark is not None else None,
-                hint="check the indentation and quote any value that contains ': ' or starts with a special character",
-            ) from None
+            raise _unreadable(error, yaml_text, line_of) from None
         except RecursionError:
             raise FrontMatterError("the YAML is nested too deeply to read", line=line_offset + 1) from None
     finally:
         loader.dispose()
     return data, lines
+
+
+def _unreadable(error: yaml.YAMLError, yaml_text: str, line_of) -> FrontMatterError:
+    """A YAML syntax error as an author can act on it: the commonest two causes, a tab
+    and a quote never closed, are named on the line where they are."""
+    problem_mark = getattr(error, "problem_mark", None)
+    context_mark = getattr(error, "context_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    if problem_mark is not None:
+        line_text = yaml_text.split("\n")[problem_mark.line] if problem_mark.line < yaml_text.count("\n") + 1 else ""
+        if "\t" in line_text[: problem_mark.column + 1]:
+            return FrontMatterError("a tab character is used here; YAML allows only spaces for indenting",
+                                    line=line_of(problem_mark),
+                                    hint="replace the tab with spaces (most editors can show tabs)")
+    context = getattr(error, "context", None) or ""
+    if context_mark is not None and "quoted scalar" in context:
+        quote = yaml_text[context_mark.index] if context_mark.index < len(yaml_text) else '"'
+        return FrontMatterError(f"the quote ({quote}) that starts on this line is never closed",
+                                line=line_of(context_mark),
+                                hint=f"end the value with {quote}; to use {quote} inside it, "
+                                     + ("write it twice ('')" if quote == "'" else 'write \\"'))
+    mark = problem_mark or context_mark
+    return FrontMatterError(
+        f"the YAML cannot be read: {problem}",
+        line=line_of(mark) if mark is not None else None,
+        hint="check the indentation and quote any value that contains ': ' or starts with a special character",
+    )
 
 
 def _key_lines(root: yaml.Node, line_of) -> dict[str, int]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import Problem
+from .frontmatter import typed_text
 from .models import Source, Taxonomy
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -126,10 +128,30 @@ def validate(
     return values, problems
 
 
+# Invisible characters that a one-line field never needs: controls, and formatting
+# characters such as the bidirectional overrides and isolates (U+202A-U+202E,
+# U+2066-U+2069) that make "Tower Hamlets \u202e!dekcah\u202c" display as "...hacked!".
+# A zero-width joiner (inside emoji) and a soft hyphen change no meaning, so they stay.
+HARMLESS_FORMAT = {"\u200d", "\u00ad"}
+
+
+def invisible_character(text: str) -> str | None:
+    """A description of the first invisible control or format character in `text`, or None."""
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Cf") and char not in HARMLESS_FORMAT and not char.isspace():
+            name = unicodedata.name(char, "a control character")
+            return f"U+{ord(char):04X} ({name})"
+    return None
+
+
 def _check_text(raw: Any) -> tuple[Any, str | None]:
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
         return None, f"expected text, got {_describe(raw)}"
-    text = " ".join(str(raw).split())
+    text = " ".join((typed_text(raw) or str(raw)).split())  # a number keeps the digits typed
+    invisible = invisible_character(text)
+    if invisible:
+        return None, (f"contains the invisible character {invisible}, which can change how the text "
+                      "is shown; delete it (retype the text if it was pasted)")
     if not text:
         return None, "is empty"
     return text, None
