@@ -112,7 +112,7 @@ def _timestamp_or_text(loader, node) -> dt.date | str:
             return date
         zone = None
         if offset == "Z":
-            zone = dt.timezone.utc
+            zone = dt.UTC
         elif offset:
             sign, digits = (-1 if offset[0] == "-" else 1), offset[1:].replace(":", "")
             hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "0")
