@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import case_study, front_matter_file
 from levelup_site.cli import main
 from levelup_site.errors import SiteError
 from levelup_site.pipeline import Project, build
@@ -167,3 +168,17 @@ def open_case(**overrides) -> str:
     lines = [f"{key}: {value}" for key, value in fields.items()]
     lines += ["sources:", "  - title: Council report", "    url: https://example.org/report"]
     return "---\n" + "\n".join(lines) + "\n---\nBody text.\n"
+
+
+def test_a_shared_address_is_reported_on_both_files_with_the_slug_line(site_folder):
+    first = site_folder.add("buses")
+    second = site_folder.content / "case-studies" / "more-buses.md"
+    second.write_text(front_matter_file(case_study(slug="buses", title="More buses")), encoding="utf-8")
+    problems = build_errors(site_folder)
+    assert len(problems) == 2, [p.format() for p in problems]
+    by_file = {p.path.rsplit("/", 1)[-1]: p for p in problems}
+    assert by_file["buses.md"].line is None and "from its file name" in by_file["buses.md"].message
+    assert by_file["buses.md"].message.endswith(f"address of {by_file['more-buses.md'].path}")
+    assert by_file["more-buses.md"].line == line_of(second, "slug: buses")
+    assert by_file["more-buses.md"].message.endswith(f"address of {by_file['buses.md'].path}")
+    assert first.is_file()

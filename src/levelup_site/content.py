@@ -116,7 +116,7 @@ def load_file(raw: bytes, shown: str, stem: str, key: str, taxonomies: tuple[Tax
     body_html = renderer.render(document.body)
     meta_key = digest(repr(sorted(values.items())))
     study = CaseStudy(source_path=shown, body_html=body_html, links=hrefs(body_html), key=key, meta_key=meta_key,
-                      **{**values, "terms": frozen_terms(values["terms"])})
+                      slug_line=document.lines.get("slug"), **{**values, "terms": frozen_terms(values["terms"])})
     return LoadedFile(study, ())
 
 
@@ -173,17 +173,20 @@ def load_case_studies(
 
 
 def _slug_clashes(studies: list[CaseStudy]) -> list[Problem]:
-    seen: dict[str, CaseStudy] = {}
-    problems = []
+    """One problem on each file that shares its address with another, naming the others,
+    on the `slug:` line where there is one (else the address comes from the file name)."""
+    by_address: dict[str, list[CaseStudy]] = {}
     for study in studies:
-        key = unicodedata.normalize("NFKC", study.slug).casefold()
-        if key in seen:
-            other = seen[key]
-            problems.append(Problem(study.source_path, None, "slug",
-                                    f"'{study.slug}' is also the address of {other.source_path}",
+        by_address.setdefault(unicodedata.normalize("NFKC", study.slug).casefold(), []).append(study)
+    problems = []
+    for clashing in by_address.values():
+        for study in clashing if len(clashing) > 1 else ():
+            others = " and ".join(other.source_path for other in clashing if other is not study)
+            origin = "its `slug:`" if study.slug_line else "its file name"
+            problems.append(Problem(study.source_path, study.slug_line, "slug",
+                                    f"the address '/{CASE_STUDY_DIR}/{study.slug}/' (from {origin}) is also "
+                                    f"the address of {others}",
                                     "give one of them a different `slug:` or file name"))
-        else:
-            seen[key] = study
     return problems
 
 

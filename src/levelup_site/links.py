@@ -87,11 +87,11 @@ def broken_links(studies: tuple[CaseStudy, ...], outputs: set[str], links: urls.
             close = nearest.nearest(urls.output_file(path + "/"))
             hint = (f"did you mean '{links.href(close.removesuffix('index.html'))}'?" if close
                     else "check the address of the page")
-            problems.append(Problem(study.source_path, _line_of(study.source_path, href), "body",
+            problems.append(Problem(study.source_path, line_of(study.source_path, href), "body",
                                     f"the link '{href}' leads to no page of this site", hint))
         local_image = study.image and not study.image.startswith("https://")
         if local_image and urls.STATIC + study.image.lstrip("/") not in outputs:
-            problems.append(Problem(study.source_path, _line_of(study.source_path, "image:"), "image",
+            problems.append(Problem(study.source_path, line_of(study.source_path, "image:"), "image",
                                     f"there is no file static/{study.image.lstrip('/')}", _image_hint(study.image, outputs)))
     return problems
 
@@ -103,7 +103,7 @@ def _image_hint(image: str, outputs: set[str]) -> str:
     return "put the picture in static/images/ and write its path from there, e.g. `image: images/photo.jpg`"
 
 
-def _line_of(source_path: str, href: str) -> int | None:
+def line_of(source_path: str, href: str) -> int | None:
     try:
         text = Path(source_path).read_text(encoding="utf-8")
     except OSError:

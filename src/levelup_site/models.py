@@ -75,6 +75,7 @@ class CaseStudy:
     image_alt: str | None = None
     contact: str | None = None
     draft: bool = False
+    slug_line: int | None = None  # where `slug:` is written; None when the file name gives it
 
     @property
     def last_changed(self) -> dt.date:
