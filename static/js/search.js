@@ -21,11 +21,20 @@ function element(tag, attributes = {}, text) {
 
 // Pagefind marks matches with <mark>; rebuild the excerpt from text so that nothing
 // else in it can become markup.
+// A textarea's content is plain text with entities decoded: unlike parsing the fragment
+// as a document, it keeps the spaces at either end (around each highlighted word) and
+// nothing in it can become markup.
+function decodeEntities(text) {
+  const area = document.createElement("textarea");
+  area.innerHTML = text;
+  return area.value;
+}
+
 function excerpt(html) {
   const paragraph = element("p", { class: "search-results__excerpt" });
   html.split(/(<mark>.*?<\/mark>)/).forEach((part) => {
     const marked = part.match(/^<mark>(.*)<\/mark>$/);
-    const text = new DOMParser().parseFromString(marked ? marked[1] : part, "text/html").body.textContent;
+    const text = decodeEntities(marked ? marked[1] : part);
     paragraph.appendChild(marked ? element("mark", {}, text) : document.createTextNode(text));
   });
   return paragraph;

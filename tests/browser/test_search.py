@@ -132,3 +132,17 @@ def test_every_page_has_the_header_search_form(page, open_page, name):
     expect(box).to_be_visible()
     expect(box).to_have_accessible_name(re.compile(r"\w"))
     expect(form.get_by_role("button", name="Search", exact=True)).to_be_visible()
+
+
+def test_excerpts_keep_the_spaces_around_each_highlighted_word(page, site):
+    visit(page, site.url("search/?q=council"), "#search-form")
+    assert wait_for_results(page, "council") >= 1
+    excerpts = page.locator(".search-results__excerpt")
+    for index in range(excerpts.count()):
+        text = excerpts.nth(index).inner_text()
+        marks = excerpts.nth(index).locator("mark").all_inner_texts()
+        assert marks, f"no highlighted word in {text!r}"
+        # A highlighted word stands on its own: no letter is glued to either side of it.
+        glued = re.findall(r"[A-Za-z](?:council)|(?:council)[a-z]", text, flags=re.IGNORECASE)
+        glued = [g for g in glued if not re.search(r"councils|councillor|council's", text[text.find(g):][:12], re.I)]
+        assert not glued, f"spacing lost around a highlighted word: {text!r}"
