@@ -22,7 +22,6 @@ import pickle
 import secrets
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -30,9 +29,11 @@ from typing import Any
 
 CACHE_DIR = ".levelup-cache"
 CACHE_FILE = "build.pickle"
-FORMAT = 4
+FORMAT = 5
 KEY_BYTES = 32
 MAX_OUTPUTS = 4  # output folders remembered (site, preview, ...)
+# The coarsest timestamp a contributor's disk is likely to keep: FAT's two seconds.
+TIMESTAMP_TICK_NS = 2 * 10**9
 
 
 def digest(*parts: bytes | str) -> str:
@@ -82,6 +83,47 @@ def _sign(key: bytes, data: bytes) -> bytes:
     return hmac.new(key, data, hashlib.blake2b).digest()
 
 
+def ctime_is_change_time() -> bool:
+    """Whether st_ctime is when a file last changed, as on Linux and macOS. On Windows
+    it is when the file was created, which an edit leaves alone."""
+    return os.name == "posix"
+
+
+@dataclass(frozen=True)
+class FileSignature:
+    """A content file's metadata: while it is unchanged, the file need not be read."""
+
+    inode: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    changed_ns: int  # when the file last changed, as far as its metadata can tell
+
+
+def file_signature(info: os.stat_result) -> FileSignature:
+    changed_ns = info.st_mtime_ns
+    if ctime_is_change_time():  # also catches an edit that put back an old modification time
+        changed_ns = max(changed_ns, info.st_ctime_ns)
+    return FileSignature(info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, changed_ns)
+
+
+@dataclass(frozen=True)
+class KnownFile:
+    """What the cache last saw of one content file."""
+
+    signature: FileSignature
+    vocabulary: str  # digest of the vocabularies it was validated against
+    key: str  # the file key its bytes gave
+    seen_ns: int  # the clock just before the signature was taken
+
+    def vouches_for(self, signature: FileSignature, vocabulary: str) -> bool:
+        """Whether `signature` proves the file is as it was then. Not when it last changed
+        within a timestamp tick of being seen: an edit in that same tick would leave the
+        metadata as it was (git's "racy" rule)."""
+        return (signature == self.signature and vocabulary == self.vocabulary
+                and signature.changed_ns < self.seen_ns - TIMESTAMP_TICK_NS)
+
+
 @dataclass
 class OutputState:
     """What the last build wrote to one output folder."""
@@ -100,12 +142,9 @@ class BuildCache:
     used_files: set[str] = field(default_factory=set)
     key: bytes | None = None
     dirty: bool = False
-    # shown path -> (file signature, vocabulary digest, file key): lets an unchanged file
-    # go unread. Only signatures older than a second before the cache was saved are
-    # trusted, so an edit in the same instant as a build is never missed (git's "racy" rule).
-    signatures: dict[str, tuple] = field(default_factory=dict)
-    new_signatures: dict[str, tuple] = field(default_factory=dict)
-    saved_ns: int = 0
+    # shown path -> what was last seen of it: lets an unchanged file go unread.
+    signatures: dict[str, KnownFile] = field(default_factory=dict)
+    new_signatures: dict[str, KnownFile] = field(default_factory=dict)
 
     @classmethod
     def open(cls, project_root: Path | None, salt: str) -> BuildCache:
@@ -123,20 +162,19 @@ class BuildCache:
             if stored["format"] != FORMAT or stored["salt"] != salt:
                 raise ValueError("stale")
             cache.files, cache.outputs = stored["files"], stored["outputs"]
-            cache.signatures, cache.saved_ns = stored["signatures"], stored["saved_ns"]
+            cache.signatures = stored["signatures"]
         except Exception:  # noqa: BLE001 - missing, truncated, corrupt, forged or stale: start afresh
             cache.dirty = True
         return cache
 
-    def known_key(self, shown: str, signature: tuple, vocabulary: str) -> str | None:
+    def known_key(self, shown: str, signature: FileSignature, vocabulary: str) -> str | None:
         entry = self.signatures.get(shown)
-        if entry and entry[0] == signature and entry[1] == vocabulary and signature[2] < self.saved_ns - 10**9:
-            return entry[2]
-        return None
+        return entry.key if entry and entry.vouches_for(signature, vocabulary) else None
 
-    def remember_key(self, shown: str, signature: tuple | None, vocabulary: str, key: str) -> None:
+    def remember_key(self, shown: str, signature: FileSignature | None, vocabulary: str, key: str,
+                     seen_ns: int) -> None:
         if signature is not None:
-            self.new_signatures[shown] = (signature, vocabulary, key)
+            self.new_signatures[shown] = KnownFile(signature, vocabulary, key, seen_ns)
 
     def get_file(self, key: str):
         found = self.files.get(key)
@@ -173,9 +211,8 @@ class BuildCache:
         self.signatures, self.new_signatures = self.new_signatures, {}
         if not changed:
             return
-        self.saved_ns = time.time_ns()
         data = pickle.dumps({"format": FORMAT, "salt": self.salt, "files": files, "outputs": self.outputs,
-                             "signatures": self.signatures, "saved_ns": self.saved_ns},
+                             "signatures": self.signatures},
                             protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

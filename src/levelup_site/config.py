@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, display_path
+from .errors import Problem, project_path
 from .frontmatter import FrontMatterError, load_yaml
 from .models import Settings, Taxonomy, Term
 from .schema import FIELDS_BY_NAME, SLUG_PATTERN, invisible_character
@@ -39,7 +39,7 @@ def invisible_problem(text: str, shown: str, line: int | None, key: str, problem
 
 def load_settings(content_dir: Path, base_url: str | None = None) -> tuple[Settings | None, list[Problem]]:
     path = content_dir / SETTINGS_FILE
-    shown = display_path(path)
+    shown = project_path(path, content_dir)
     data, lines, problems = read_yaml_file(path, shown)
     if problems:
         return None, problems
@@ -85,7 +85,7 @@ def load_settings(content_dir: Path, base_url: str | None = None) -> tuple[Setti
 
 def load_taxonomies(content_dir: Path) -> tuple[tuple[Taxonomy, ...], list[Problem]]:
     path = content_dir / TAXONOMIES_FILE
-    shown = display_path(path)
+    shown = project_path(path, content_dir)
     data, lines, problems = read_yaml_file(path, shown)
     taxonomies: list[Taxonomy] = []
     fields_seen: set[str] = set()

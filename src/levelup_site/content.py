@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import parallel
-from .cache import BuildCache, digest
-from .errors import Problem, display_path
+from .cache import BuildCache, digest, file_signature
+from .errors import Problem, project_path
 from .frontmatter import Document, FrontMatterError, split
-from .links import hrefs
+from .links import hrefs, lines_of
 from .markdown import MarkdownRenderer
 from .models import CaseStudy, Taxonomy, frozen_terms
 from .schema import SLUG_PATTERN, validate
@@ -89,7 +90,7 @@ def parse_document(raw: bytes, shown: str) -> tuple[Document | None, Problem | N
 
 
 def read_document(path: Path, content_dir: Path) -> tuple[Document | None, Problem | None]:
-    shown = display_path(path)
+    shown = project_path(path, content_dir)
     raw, problem = read_bytes(path, content_dir.resolve(), shown, path.parent.is_symlink())
     if problem:
         return None, problem
@@ -115,7 +116,9 @@ def load_file(raw: bytes, shown: str, stem: str, key: str, taxonomies: tuple[Tax
         return LoadedFile(None, tuple(found))
     body_html = renderer.render(document.body)
     meta_key = digest(repr(sorted(values.items())))
-    study = CaseStudy(source_path=shown, body_html=body_html, links=hrefs(body_html), key=key, meta_key=meta_key,
+    links = hrefs(body_html)
+    study = CaseStudy(source_path=shown, body_html=body_html, links=links, key=key, meta_key=meta_key,
+                      link_lines=lines_of(raw.decode("utf-8"), links), image_line=document.lines.get("image"),
                       slug_line=document.lines.get("slug"), **{**values, "terms": frozen_terms(values["terms"])})
     return LoadedFile(study, ())
 
@@ -133,8 +136,9 @@ def load_case_studies(
     results: dict[Path, LoadedFile] = {}
     misses: list[tuple[Path, str, bytes, str]] = []
     content_root = content_dir.resolve()
-    folder_shown = display_path(content_dir / CASE_STUDY_DIR)
+    folder_shown = project_path(content_dir / CASE_STUDY_DIR, content_dir)
     folder_is_link = (content_dir / CASE_STUDY_DIR).is_symlink()
+    seen_ns = time.time_ns()  # before any file's metadata is taken
     for path in case_study_files(content_dir):
         shown = f"{folder_shown}/{path.name}"
         info, problem = file_info(path, content_root, shown, folder_is_link)
@@ -142,7 +146,7 @@ def load_case_studies(
             problems.append(problem)
             continue
         # A file whose metadata is as the cache last saw it is not even read again.
-        signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        signature = file_signature(info)
         key = cache.known_key(shown, signature, vocabulary)
         cached = cache.get_file(key) if key else None
         if cached is None:
@@ -153,7 +157,7 @@ def load_case_studies(
                 misses.append((path, shown, raw, key))
             if len(raw) != info.st_size:
                 signature = None  # changed while we read it: do not vouch for it next time
-        cache.remember_key(shown, signature, vocabulary, key)
+        cache.remember_key(shown, signature, vocabulary, key, seen_ns)
         if cached is not None:
             results[path] = cached
     for (path, _, _, key), loaded in zip(misses, parallel.load_files(
@@ -197,7 +201,7 @@ def load_pages(content_dir: Path, renderer: MarkdownRenderer,
     pages: list[Page] = []
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        shown = display_path(path)
+        shown = project_path(path, content_dir)
         if not SLUG_PATTERN.fullmatch(path.stem) or path.stem in reserved:
             problems.append(Problem(shown, None, None, f"'{path.stem}' cannot be the address of a page",
                                     "name the file in lowercase words joined by hyphens, and not after "

@@ -8,7 +8,7 @@ when a stage has collected all it can does the pipeline raise `SiteError`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 
 @dataclass(frozen=True, order=True)
@@ -72,13 +72,30 @@ class SiteError(Exception):
         return "\n".join(lines)
 
 
-def display_path(path: Path, root: Path | None = None) -> str:
-    """A path as an author would type it: relative to the working folder when possible."""
+def display_path(path: PurePath, root: PurePath | None = None) -> str:
+    """A path as an author would type it, with forward slashes on every system:
+    relative to `root` when it is inside it, else to the working folder, else absolute."""
     for base in (root, Path.cwd()):
-        if base is None:
-            continue
+        relative = None if base is None else _relative(path, base)
+        if relative is not None:
+            return relative.as_posix()
+    return path.as_posix()
+
+
+def project_path(path: Path, content_dir: Path) -> str:
+    """How messages and cache keys name a source file: relative to the project (the
+    folder holding the content folder), e.g. content/case-studies/x.md, whatever the
+    working folder, so a message reads the same and the cache holds on any machine."""
+    return display_path(path, content_dir.absolute().parent)
+
+
+def _relative(path: PurePath, base: PurePath) -> PurePath | None:
+    pairs = [(path, base)]
+    if isinstance(path, Path) and isinstance(base, Path):  # a real path: also as written from /, then with links resolved
+        pairs += [(path.absolute(), base.absolute()), (path.resolve(), base.resolve())]
+    for candidate, folder in pairs:
         try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
+            return candidate.relative_to(folder)
         except ValueError:
             continue
-    return path.as_posix()
+    return None

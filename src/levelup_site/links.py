@@ -6,7 +6,7 @@ import difflib
 import html
 import posixpath
 import re
-from pathlib import Path
+from itertools import zip_longest
 from urllib.parse import urljoin, urlsplit
 
 from . import urls
@@ -71,7 +71,7 @@ def broken_links(studies: tuple[CaseStudy, ...], outputs: set[str], links: urls.
     origin = f"{base.scheme}://{base.netloc}/"
     for study in studies:
         page_url = links.absolute(urls.case_study(study.slug))
-        for href in study.links:
+        for href, line in zip_longest(study.links, study.link_lines):
             # Most links lead to other websites, or to a note on the same page: no parsing needed.
             if href.startswith("#") or (href.startswith(("https://", "http://", "mailto:"))
                                         and not href.startswith(origin)):
@@ -87,12 +87,13 @@ def broken_links(studies: tuple[CaseStudy, ...], outputs: set[str], links: urls.
             close = nearest.nearest(urls.output_file(path + "/"))
             hint = (f"did you mean '{links.href(close.removesuffix('index.html'))}'?" if close
                     else "check the address of the page")
-            problems.append(Problem(study.source_path, line_of(study.source_path, href), "body",
+            problems.append(Problem(study.source_path, line, "body",
                                     f"the link '{href}' leads to no page of this site", hint))
         local_image = study.image and not study.image.startswith("https://")
         if local_image and urls.STATIC + study.image.lstrip("/") not in outputs:
-            problems.append(Problem(study.source_path, line_of(study.source_path, "image:"), "image",
-                                    f"there is no file static/{study.image.lstrip('/')}", _image_hint(study.image, outputs)))
+            problems.append(Problem(study.source_path, study.image_line, "image",
+                                    f"there is no file static/{study.image.lstrip('/')}",
+                                    _image_hint(study.image, outputs)))
     return problems
 
 
@@ -103,12 +104,11 @@ def _image_hint(image: str, outputs: set[str]) -> str:
     return "put the picture in static/images/ and write its path from there, e.g. `image: images/photo.jpg`"
 
 
-def line_of(source_path: str, href: str) -> int | None:
-    try:
-        text = Path(source_path).read_text(encoding="utf-8")
-    except OSError:
-        return None
-    for number, line in enumerate(text.splitlines(), 1):
-        if href in line:
-            return number
-    return None
+def lines_of(text: str, needles: tuple[str, ...]) -> tuple[int | None, ...]:
+    """The line of `text` where each of `needles` first appears (None if nowhere). Found
+    while the file's text is at hand, so a message needs no file, wherever it is."""
+    found = []
+    for needle in needles:
+        at = text.find(needle)
+        found.append(None if at < 0 else text.count("\n", 0, at) + 1)
+    return tuple(found)

@@ -68,11 +68,13 @@ class CaseStudy:
     terms: Mapping[str, tuple[str, ...]]  # taxonomy id -> term ids, in the author's order
     body_html: str
     links: tuple[str, ...] = ()  # addresses linked from the body, for the link check
+    link_lines: tuple[int | None, ...] = ()  # the file line of each of `links`, for messages
     key: str = ""  # a digest of the file's path and bytes (and the vocabulary ids)
     meta_key: str = ""  # a digest of everything but the body: what cards, lists and data show
     updated: dt.date | None = None
     image: str | None = None
     image_alt: str | None = None
+    image_line: int | None = None  # the file line of `image:`, for messages
     contact: str | None = None
     draft: bool = False
     slug_line: int | None = None  # where `slug:` is written; None when the file name gives it

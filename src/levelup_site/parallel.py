@@ -3,19 +3,28 @@
 Rendering Markdown (loading) and rendering pages with Jinja (writing) dominate a
 cold build of a large site. Starting worker processes costs more than it saves for
 a few hundred files, so below a threshold everything runs in this process.
+
+How workers start is decided in one place, `start_method`: by fork only on Linux,
+where it is the platform's own default and safe; elsewhere by the platform's default
+(spawn), which loading supports (its initializer, work function and arguments are
+module-level or picklable) and rendering does not yet (its jobs hold closures), so
+there rendering stays in this process.
 """
 
 from __future__ import annotations
 
-import ctypes
 import gc
+import multiprocessing
 import os
 import signal
+import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
+from . import libc
 from .markdown import MarkdownRenderer
 from .models import Taxonomy
 
@@ -33,8 +42,14 @@ def _workers() -> int:
     return min(os.cpu_count() or 1, 8)
 
 
-def _can_fork() -> bool:
-    return "fork" in get_all_start_methods()
+def start_method() -> str | None:
+    """"fork" where it is the platform's own safe default (Linux): workers start in
+    milliseconds and inherit page jobs, which cannot be pickled. Elsewhere None: the
+    platform's default (spawn on Windows and macOS, where fork is unsafe), which only
+    loading can use; rendering then runs in this process."""
+    if sys.platform.startswith("linux") and "fork" in get_all_start_methods():
+        return "fork"
+    return None
 
 
 def load_files(items: list[tuple[bytes, str, str, str]], taxonomies: tuple[Taxonomy, ...]) -> list:
@@ -45,23 +60,31 @@ def load_files(items: list[tuple[bytes, str, str, str]], taxonomies: tuple[Taxon
     if len(items) < PARALLEL_THRESHOLD or workers < 2:
         renderer = MarkdownRenderer()
         return [load_file(*item, taxonomies, renderer) for item in items]
-    # fork starts workers in milliseconds and shares the loaded modules; elsewhere, the default.
-    context = get_context("fork") if _can_fork() else get_context()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(start_method()),
                              initializer=_start_worker, initargs=(os.getpid(), taxonomies)) as pool:
         return list(pool.map(_load_in_worker, items, chunksize=CHUNK))
 
 
 def _die_with_parent(parent: int) -> None:
-    """Ask Linux to end this worker if the build is killed, so no orphan outlives it.
-    Also turn the cycle collector back on: the build turned it off in the parent, but
-    a worker renders thousands of documents and must not keep their garbage."""
+    """End this worker if the build is killed, so no orphan outlives it: Linux does it
+    when asked (prctl); elsewhere a thread waits for the parent to end. Also turn the
+    cycle collector back on: the build turned it off in the parent, but a worker
+    renders thousands of documents and must not keep their garbage."""
     gc.enable()
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass  # elsewhere the pool's own shutdown is all there is
+    prctl = libc.linux_function("prctl")
+    if prctl is not None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        threading.Thread(target=_exit_when_parent_ends, daemon=True).start()
     if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _exit_when_parent_ends() -> None:
+    # The pool's own shutdown needs a living parent; an idle worker would wait forever.
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
         os._exit(1)
 
 
@@ -86,7 +109,7 @@ def render_files(jobs: list, output: Path, staging: Path, existing: set[str],
 
     global _forked_jobs
     workers = _workers()
-    if len(jobs) < PARALLEL_THRESHOLD or workers < 2 or not _can_fork():
+    if len(jobs) < PARALLEL_THRESHOLD or workers < 2 or start_method() != "fork":
         changed = []
         for done, job in enumerate(jobs, 1):
             if write_if_changed(job, output, staging, job.path in existing):

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import parallel, urls
+from . import libc, parallel, urls
 from .cache import OutputState, digest
 from .errors import Problem, display_path
 
@@ -251,10 +251,10 @@ def _swap(staging: Path, output: Path) -> Path | None:
 
 def exchange_folders(first: Path, second: Path) -> bool:
     """Swap two folders in one atomic step (Linux renameat2 with RENAME_EXCHANGE), so
-    there is never a moment without a site; False where the system cannot."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
+    there is never a moment without a site; False where the system cannot, and the
+    caller falls back to two renames."""
+    renameat2 = libc.linux_function("renameat2")
+    if renameat2 is None:
         return False
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     at_fdcwd, rename_exchange = -100, 2

@@ -1,0 +1,23 @@
+"""The two Linux system calls levelup uses, looked up in one place.
+
+`renameat2` (swap two folders atomically) and `prctl` (end a worker with its parent)
+exist only in Linux's C library. Everywhere else, and wherever the lookup fails,
+the caller gets None and takes its portable fallback. The platform is checked first
+because on Windows `ctypes.CDLL(None)` raises TypeError rather than OSError.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+from collections.abc import Callable
+
+
+def linux_function(name: str) -> Callable | None:
+    """The C library's function `name` on Linux; None elsewhere or if it is missing."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return getattr(ctypes.CDLL(None, use_errno=True), name)
+    except (OSError, AttributeError, TypeError):
+        return None
