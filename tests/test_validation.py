@@ -131,8 +131,22 @@ def test_two_problems_in_two_files_in_one_run(site_folder, capsys):
     assert "Traceback" not in err
     assert "first.md:" in err and "themes: unknown theme 'transprot'" in err
     assert "second.md:" in err and "published: expected a date" in err
-    assert "Found 2 problems in 2 files; nothing was written." in err
+    assert "Found 2 errors in 2 files; nothing was written." in err
     assert not site_folder.output.exists()
+
+
+def test_check_counts_problems_without_claiming_to_have_written_anything(site_folder, capsys):
+    site_folder.add("first", themes=["transprot"])
+    assert main(["check", "--content", str(site_folder.content)]) == 1
+    err = capsys.readouterr().err
+    assert err.rstrip().endswith("Found 1 error in 1 file.")
+
+
+def test_option_mistakes_are_not_counted_as_files(site_folder, capsys):
+    outside = site_folder.root / "elsewhere"
+    code = main(["build", "--content", str(outside), "--output", str(site_folder.content)])
+    err = capsys.readouterr().err
+    assert code == 1 and "in 1 file" not in err and " option" in err.splitlines()[-1]
 
 
 def test_failed_build_keeps_the_previous_site(site_folder):

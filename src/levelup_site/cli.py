@@ -11,9 +11,8 @@ from jinja2 import TemplateError
 
 from . import __version__
 from .errors import Problem, SiteError
-from .pipeline import Project, build, check
+from .pipeline import DEFAULT_CONTENT, Project, build, check
 
-DEFAULT_CONTENT = "content"
 DEFAULT_OUTPUT = "_site"
 DEFAULT_PREVIEW = ".levelup-cache/preview"
 
@@ -27,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except SiteError as error:
-        print(error.report(), file=sys.stderr)
+        # `check` never writes, so only the commands that do say that nothing was written.
+        print(error.report(getattr(args, "on_failure", "nothing was written")), file=sys.stderr)
         if os.environ.get("GITHUB_ACTIONS") == "true":
             print(github_annotations(error.problems))
         return 1
@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
                     "Exits with status 1 if anything is wrong. Under GitHub Actions "
                     "(GITHUB_ACTIONS=true) it also prints annotations for the pull request.")
     add_content_option(check_cmd)
-    check_cmd.set_defaults(run=run_check)
+    check_cmd.set_defaults(run=run_check, on_failure="")
 
     new_cmd = commands.add_parser(
         "new", help="start a new case study from the template",

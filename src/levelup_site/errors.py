@@ -3,6 +3,11 @@
 Every stage reports what is wrong with the input as `Problem` values instead of
 raising at the first one, so a contributor sees every mistake in one run. Only
 when a stage has collected all it can does the pipeline raise `SiteError`.
+
+A problem is an error (the site cannot be built as it is) or a warning (it can, but
+something is probably not what the author meant: a date in the future, text left
+from the template). Warnings are printed and do not stop a build, unless the build
+is strict (`--strict`), when they count as errors.
 """
 
 from __future__ import annotations
@@ -20,9 +25,15 @@ class Problem:
     field: str | None
     message: str
     hint: str | None = None
+    warning: bool = False
 
     def sort_key(self) -> tuple:
         return (self.path, self.line or 0, self.field or "", self.message)
+
+    @property
+    def is_option(self) -> bool:
+        """Whether this is about a command-line option (--content, --output) rather than a file."""
+        return bool(self.field and self.field.startswith("--"))
 
     def location(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
@@ -30,6 +41,8 @@ class Problem:
     def format(self) -> str:
         """`path:line: field: message` and, on the next line, what to do."""
         parts = [self.location()]
+        if self.warning:
+            parts.append("warning")
         if self.field:
             parts.append(self.field)
         text = ": ".join(parts) + ": " + self.message
@@ -44,7 +57,8 @@ class Problem:
             props.append(f"line={self.line}")
         props.append(f"title={_escape_property(self.field or 'content')}")
         message = self.message + (f" ({self.hint})" if self.hint else "")
-        return f"::error {','.join(props)}::{_escape_data(message)}"
+        kind = "warning" if self.warning else "error"
+        return f"::{kind} {','.join(props)}::{_escape_data(message)}"
 
 
 def _escape_data(text: str) -> str:
@@ -55,6 +69,22 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def summary(problems: list[Problem]) -> str:
+    """"2 errors and 1 warning in 3 files": what a list of problems amounts to."""
+    errors = sum(not p.warning for p in problems)
+    warnings = len(problems) - errors
+    counts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((errors, "error"), (warnings, "warning")) if n]
+    files = len({p.path for p in problems if not p.is_option})
+    options = len({p.path for p in problems if p.is_option})
+    places = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((files, "file"), (options, "option")) if n]
+    return " and ".join(counts or ["no problems"]) + (" in " + " and ".join(places) if places else "")
+
+
+def report(problems: list[Problem]) -> str:
+    """Every problem, sorted by file and line, each with what to do."""
+    return "\n".join(p.format() for p in sorted(set(problems), key=Problem.sort_key))
+
+
 class SiteError(Exception):
     """The input has problems; the build stops before writing anything."""
 
@@ -62,14 +92,10 @@ class SiteError(Exception):
         self.problems = sorted(set(problems), key=Problem.sort_key)
         super().__init__(self.report())
 
-    def report(self) -> str:
-        count = len(self.problems)
-        files = len({p.path for p in self.problems})
-        lines = [p.format() for p in self.problems]
-        noun = "problem" if count == 1 else "problems"
-        where = "file" if files == 1 else "files"
-        lines.append(f"Found {count} {noun} in {files} {where}; nothing was written.")
-        return "\n".join(lines)
+    def report(self, outcome: str = "nothing was written") -> str:
+        """The problems, then a line counting them and saying what happened (`outcome`)."""
+        text = report(self.problems) + f"\nFound {summary(self.problems)}"
+        return text + (f"; {outcome}." if outcome else ".")
 
 
 def display_path(path: PurePath, root: PurePath | None = None) -> str:

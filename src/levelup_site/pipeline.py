@@ -14,7 +14,7 @@ from . import opendata, search_index, urls
 from .cache import BuildCache, code_salt, digest
 from .config import RESERVED_PATHS, load_settings, load_taxonomies
 from .content import Page, load_case_studies, load_pages
-from .errors import Problem, SiteError
+from .errors import Problem, SiteError, display_path
 from .links import broken_links
 from .markdown import MarkdownRenderer
 from .models import Site
@@ -23,6 +23,7 @@ from .render import Renderer
 from .taxonomy import Index, build_index
 from .write import OutputJob, asset_version, output_problem, static_jobs, write_site
 
+DEFAULT_CONTENT = "content"
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -73,8 +74,11 @@ def load(project: Project, base_url: str | None = None, drafts: bool = False,
     """Load and validate everything; raise SiteError listing every problem found."""
     problems: list[Problem] = []
     if not project.content.is_dir():
-        raise SiteError([Problem(str(project.content), None, "--content", "is not a folder",
-                                 "point --content at the folder holding site.yaml and case-studies/")])
+        raise SiteError([Problem(display_path(project.content), None, "--content",
+                                 "there is no content folder here" if project.content == Path(DEFAULT_CONTENT)
+                                 else "is not a folder",
+                                 "run levelup in the folder that holds content/ (with site.yaml and "
+                                 "case-studies/ in it), or pass --content PATH/TO/content")])
     cache = cache or BuildCache(None, "")
     settings, found = load_settings(project.content, base_url)
     problems += found
