@@ -83,6 +83,16 @@ def _parser() -> argparse.ArgumentParser:
         new_cmd.add_argument(f"--{field}", help=f"{field} ids, separated by commas")
     new_cmd.set_defaults(run=run_new)
 
+    init_cmd = commands.add_parser(
+        "init", help="start a new site in a new folder",
+        description="Create FOLDER with a small working site: content/ (settings, an example vocabulary, "
+                    "one case study and an about page), a .gitignore, and GitHub workflows that check pull "
+                    "requests and publish the site on GitHub Pages. It uses levelup's own templates and static "
+                    "files; a file of the same name in FOLDER/templates/ or FOLDER/static/ replaces one of them. "
+                    "Refuses a folder that exists and is not empty.")
+    init_cmd.add_argument("folder", metavar="FOLDER", help="the folder to create, e.g. mysite")
+    init_cmd.set_defaults(run=run_init)
+
     serve_cmd = commands.add_parser(
         "serve", help="preview the site, rebuilding and reloading as you edit",
         description="Build the site (drafts included) into a preview folder, serve it, and rebuild and "
@@ -147,6 +157,15 @@ def run_new(args: argparse.Namespace) -> int:
     path = new_case_study(Path(args.content), args.title, values)
     print(f"Wrote {path}\nNext: fill in the empty fields and write the case study, then run `levelup check` "
           f"(or `levelup serve` to preview it).")
+    return 0
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from .init import init_site
+
+    written = init_site(Path(args.folder))
+    print(f"Created a new site in {args.folder} ({len(written)} files).\n"
+          f"Next: cd {args.folder} && levelup build (or levelup serve to preview it as you edit).")
     return 0
 
 

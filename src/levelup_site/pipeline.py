@@ -24,33 +24,47 @@ from .taxonomy import Index, build_index
 from .write import OutputJob, asset_version, output_problem, static_jobs, write_site
 
 DEFAULT_CONTENT = "content"
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parent
+
+
+def theme_folder(name: str) -> Path:
+    """The default theme's "templates" or "static" folder. An installed wheel carries it
+    in the package (pyproject.toml maps it there); a checkout, plain or installed with
+    `pip install -e .`, has it at the top of the repository."""
+    bundled = PACKAGE / "theme" / name
+    return bundled if bundled.is_dir() else PACKAGE.parents[1] / name
 
 
 @dataclass(frozen=True)
 class Project:
-    """Where a site's sources live. Templates and static files default to the
-    folders beside the content folder, then to the ones shipped with levelup."""
+    """Where a site's sources live. Templates and static files are looked up file by
+    file: first in the site's own folders beside the content folder, then in the
+    default theme, so a site keeps only the files it changes."""
 
     content: Path
-    templates: Path
-    static: Path
+    templates: tuple[Path, ...]  # searched in order: the site's own folder, then the theme's
+    static: tuple[Path, ...]  # the same; the first folder holding a file wins
 
     @classmethod
     def at(cls, content: Path | str, templates: Path | str | None = None, static: Path | str | None = None) -> Project:
         content = Path(content)
-        return cls(content, _beside(content, "templates", templates), _beside(content, "static", static))
+        return cls(content, _search_path(content, "templates", templates), _search_path(content, "static", static))
 
     @property
     def root(self) -> Path:
         return self.content.resolve().parent
 
+    @property
+    def own_folders(self) -> tuple[Path, Path]:
+        """The site's own templates and static folders, whether or not they exist yet."""
+        return self.templates[0], self.static[0]
 
-def _beside(content: Path, name: str, given: Path | str | None) -> Path:
-    if given is not None:
-        return Path(given)
-    local = content.resolve().parent / name
-    return local if local.is_dir() else PACKAGE_ROOT / name
+
+def _search_path(content: Path, name: str, given: Path | str | None) -> tuple[Path, ...]:
+    own = Path(given) if given is not None else content.resolve().parent / name
+    theme = theme_folder(name)
+    # In this repository the site's folders are the theme's: search them once.
+    return (own,) if own.resolve() == theme.resolve() else (own, theme)
 
 
 @dataclass(frozen=True)
@@ -146,7 +160,7 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
 def _build(project: Project, output: Path, base_url: str | None, drafts: bool, use_cache: bool,
            progress: bool | None, search: bool, cache: BuildCache | None) -> BuildResult:
     started = time.perf_counter()
-    problem = output_problem(output, project.root, [project.content, project.templates, project.static])
+    problem = output_problem(output, project.root, [project.content, *project.templates, *project.static])
     if problem:
         raise SiteError([problem])
     if cache is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,9 +39,9 @@ class Pagination:
     next_url: str | None
 
 
-def environment(templates_dir: Path) -> Environment:
+def environment(templates: Sequence[Path]) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(templates_dir),
+        loader=FileSystemLoader(list(templates)),  # the first folder holding a template wins
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -102,14 +102,13 @@ class StudyView:
 
 
 class Renderer:
-    def __init__(self, site: Site, index: Index, pages: tuple[Page, ...], templates_dir: Path,
+    def __init__(self, site: Site, index: Index, pages: tuple[Page, ...], templates: Sequence[Path],
                  asset_version: str):
-        self.templates_dir = templates_dir
         self.site = site
         self.index = index
         self.pages = pages
         self.urls = links = urls.Urls(site.settings.base_url)
-        self.env = environment(templates_dir)
+        self.env = environment(templates)
         self.env.globals.update(
             site=site.settings,
             home_url=links.href(urls.HOME),
@@ -290,9 +289,10 @@ class Renderer:
 
     def fingerprint_salt(self) -> str:
         """What every page depends on besides its own view: templates and site-wide values."""
-        templates = sorted(p for p in self.templates_dir.rglob("*") if p.is_file())
-        parts = [p.relative_to(self.templates_dir).as_posix() + "\0" + p.read_text(encoding="utf-8")
-                 for p in templates]
+        # Through the loader: the templates a build uses, whichever folder each comes from.
+        loader = self.env.loader
+        assert loader is not None
+        parts = [name + "\0" + loader.get_source(self.env, name)[0] for name in loader.list_templates()]
         return repr((parts, self.site.taxonomies, self.site.settings,
                      sorted((k, repr(v)) for k, v in self.env.globals.items()
                             if k in ("site", "home_url", "feed_url", "stylesheet_url", "favicon_url", "navigation",

@@ -148,7 +148,8 @@ def serve(project: Project, output: Path, host: str, port: int, search: bool = F
 
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # reload after every rebuild, not at most every 3 s
     server = Server(app=preview.app, watcher=FastWatcher())
-    for folder in (project.content, project.templates, project.static):
+    # The site's own folders, even before they exist; not the theme inside the package.
+    for folder in (project.content, *project.own_folders):
         server.watch(str(folder), preview.rebuild)
     print(f"Serving the preview at {base_url} (drafts included). Press Ctrl-C to stop.", flush=True)
     try:

@@ -13,7 +13,7 @@ import glob
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,19 +60,25 @@ def asset_version(static: list[OutputJob]) -> str:
     return digest(*(f"{job.path}\0{job.fingerprint}" for job in static))[:10]
 
 
-def _static_files(static_dir: Path) -> list[Path]:
-    if not static_dir.is_dir():
-        return []
-    return sorted(p for p in static_dir.rglob("*") if p.is_file() and not p.is_symlink()
-                  and not any(part.startswith(".") for part in p.relative_to(static_dir).parts))
+def _static_files(static_dirs: Sequence[Path]) -> dict[str, Path]:
+    """Each static file's path below static/, with the file it is read from. The first
+    folder holding a path wins, so a site's own file replaces the theme's of that name."""
+    found: dict[str, Path] = {}
+    for folder in static_dirs:
+        if not folder.is_dir():
+            continue
+        for path in folder.rglob("*"):
+            relative = path.relative_to(folder)
+            if path.is_file() and not path.is_symlink() and not any(part.startswith(".") for part in relative.parts):
+                found.setdefault(relative.as_posix(), path)
+    return dict(sorted(found.items()))
 
 
-def static_jobs(static_dir: Path) -> list[OutputJob]:
+def static_jobs(static_dirs: Sequence[Path]) -> list[OutputJob]:
     jobs = []
-    for source in _static_files(static_dir):
+    for name, source in _static_files(static_dirs).items():
         data = source.read_bytes()
-        jobs.append(OutputJob(urls.STATIC + source.relative_to(static_dir).as_posix(),
-                              digest("static", data), lambda data=data: data))
+        jobs.append(OutputJob(urls.STATIC + name, digest("static", data), lambda data=data: data))
     return jobs
 
 
