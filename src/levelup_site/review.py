@@ -66,8 +66,8 @@ def study_warnings(studies: Iterable[CaseStudy], today: dt.date, placeholders: I
     placeholders = tuple(placeholders)
     first_with_body: dict[str, CaseStudy] = {}
     for study in sorted(studies, key=lambda s: s.source_path):
-        def warn(field: str, message: str, hint: str, line: int | None = None) -> None:
-            problems.append(Problem(study.source_path, line, field, message, hint, warning=True))
+        def warn(field: str, message: str, hint: str, study: CaseStudy = study) -> None:
+            problems.append(Problem(study.source_path, None, field, message, hint, warning=True))
 
         if study.published > today:
             warn("published", f"is {study.published.isoformat()}, which is still to come",
