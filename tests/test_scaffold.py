@@ -16,6 +16,8 @@ from levelup_site.scaffold import new_case_study, slugify
     ("Tower Hamlets' approach to parks & green spaces", "tower-hamlets-approach-to-parks-green-spaces"),
     ("Café culture in Brighton", "cafe-culture-in-brighton"),
     ("  Spaces   and --- hyphens  ", "spaces-and-hyphens"),
+    ("Bristol's parks", "bristols-parks"),
+    ("Bristol\u2019s parks", "bristols-parks"),
 ])
 def test_slugs_from_titles(title, slug):
     assert slugify(title) == slug

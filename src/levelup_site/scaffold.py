@@ -14,11 +14,19 @@ from .models import Taxonomy
 from .schema import FIELDS, suggest
 
 SLUG_MAX = 60
+# The guidance `new` writes in place of the case study's text; a build warns while any
+# of it is still there.
+PLACEHOLDERS = (
+    "What the council did, for whom, and why.",
+    "What worked, what was hard, and what another council would need to do the same.",
+)
+APOSTROPHES = re.compile("['\u2019\u02bc]")
 
 
 def slugify(title: str) -> str:
-    """'Transforming the bus service in Milton Keynes' -> 'transforming-the-bus-service-in-milton-keynes'."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    """'Transforming the bus service in Milton Keynes' -> 'transforming-the-bus-service-in-milton-keynes';
+    an apostrophe joins the letters either side of it ("Bristol's parks" -> 'bristols-parks')."""
+    ascii_title = unicodedata.normalize("NFKD", APOSTROPHES.sub("", title)).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     if len(slug) > SLUG_MAX:
         slug = slug[:SLUG_MAX].rsplit("-", 1)[0]
@@ -97,12 +105,12 @@ def template(title: str, values: dict, taxonomies: tuple[Taxonomy, ...], today: 
         "",
         "## About this case study",
         "",
-        "What the council did, for whom, and why. Write in your own words from the sources,",
+        f"{PLACEHOLDERS[0]} Write in your own words from the sources,",
         "and include no figures, quotes or results that the sources do not give.",
         "",
         "## What others can learn",
         "",
-        "What worked, what was hard, and what another council would need to do the same.",
+        PLACEHOLDERS[1],
         "",
     ]
     return "\n".join(lines)
