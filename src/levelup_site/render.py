@@ -55,8 +55,12 @@ class RenderState:
     """Everything a job needs to be rendered besides itself: where the templates are,
     and the layout every page shares (the templates' globals)."""
 
-    templates: Path | tuple[Path, ...]
+    templates: Path | tuple[Path, ...]  # one folder, or a search path of folders
     layout: Layout
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.templates, Path):  # a list cannot be hashed, and states are cached
+            object.__setattr__(self, "templates", tuple(self.templates))
 
 
 def render_job(state: RenderState, job: PageJob) -> bytes:
