@@ -101,16 +101,16 @@ def test_ctrl_c_halfway_leaves_the_previous_site(built_site, monkeypatch):
         (built_site.content / "site.yaml").read_text(encoding="utf-8").replace("Test Site", "Renamed Site"),
         encoding="utf-8")
     sizes = staging_sizes(monkeypatch, output)
-    real_render = render_module.Renderer.render
+    real_render = render_module.render_job
     calls = []
 
-    def render(self, *args, **kwargs):
+    def render(*args, **kwargs):
         calls.append(1)
         if len(calls) == 8:
             raise KeyboardInterrupt
-        return real_render(self, *args, **kwargs)
+        return real_render(*args, **kwargs)
 
-    monkeypatch.setattr(render_module.Renderer, "render", render)
+    monkeypatch.setattr(render_module, "render_job", render)
     with pytest.raises(KeyboardInterrupt):
         build(Project.at(built_site.content), output)
 

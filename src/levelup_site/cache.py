@@ -53,7 +53,7 @@ def code_salt() -> str:
             parts.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             parts.append(f"{name}=?")
-    for module in sorted(source.glob("*.py")):
+    for module in sorted(source.rglob("*.py")):  # the pages/ planners too
         parts.append(module.read_bytes())
     return digest(*parts)
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import gc
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
-from . import opendata, search_index, urls
+from . import opendata, render, search_index, urls
 from .cache import BuildCache, code_salt, digest
 from .config import RESERVED_PATHS, load_settings, load_taxonomies
 from .content import Page, load_case_studies, load_pages
@@ -18,8 +19,9 @@ from .errors import Problem, SiteError, display_path
 from .links import broken_links
 from .markdown import MarkdownRenderer
 from .models import Site
+from .pages import Inputs, make_inputs, plan_pages
+from .pages.fingerprint import TemplateSalts, fingerprint
 from .progress import Progress
-from .render import Renderer
 from .taxonomy import Index, build_index
 from .write import OutputJob, asset_version, output_problem, static_jobs, write_site
 
@@ -33,6 +35,7 @@ def theme_folder(name: str) -> Path:
     `pip install -e .`, has it at the top of the repository."""
     bundled = PACKAGE / "theme" / name
     return bundled if bundled.is_dir() else PACKAGE.parents[1] / name
+DATA_SALT = "open data"  # opendata.py is in the build cache's code salt
 
 
 @dataclass(frozen=True)
@@ -104,37 +107,42 @@ def load(project: Project, base_url: str | None = None, drafts: bool = False,
     problems += found
     if problems:
         raise SiteError(problems)
+    assert settings is not None  # load_settings gives settings whenever it finds no problem
     site = Site(settings=settings, taxonomies=taxonomies, case_studies=studies)
     return Loaded(site=site, pages=pages, index=build_index(site))
 
 
-def plan(project: Project, loaded: Loaded) -> tuple[Renderer, list[OutputJob]]:
+def plan(project: Project, loaded: Loaded) -> list[OutputJob]:
     """Every output file, with the fingerprint of its inputs; links between pages checked."""
     static = static_jobs(project.static)  # read once: their digests also version the asset URLs
-    renderer = Renderer(loaded.site, loaded.index, loaded.pages, project.templates, asset_version(static))
-    salt = digest(renderer.fingerprint_salt())  # hashed once, not once per page
-    jobs = [OutputJob(page.path, digest(salt, page.template, repr(page.context)),
-                      lambda page=page: renderer.render(page))
-            for page in renderer.jobs()]
-    jobs += data_jobs(loaded.site, renderer.urls, salt)
+    inputs = make_inputs(loaded.site, loaded.index, loaded.pages, asset_version(static))
+    state = render.RenderState(project.templates, inputs.layout)
+    salts = TemplateSalts(render.environment(project.templates))
+    jobs = [OutputJob(job.path, fingerprint(salts(job.template), job.template, job.keys),
+                      partial(render.render_job, state, job))
+            for job in plan_pages(inputs)]
+    jobs += data_jobs(loaded.site, inputs)
     jobs += static
-    problems = broken_links(loaded.site.case_studies, {job.path for job in jobs}, renderer.urls)
+    problems = broken_links(loaded.site.case_studies, {job.path for job in jobs}, inputs.urls)
     if problems:
         raise SiteError(problems)
-    return renderer, jobs
+    return jobs
 
 
-def data_jobs(site: Site, links: urls.Urls, salt: str) -> list[OutputJob]:
-    # Keyed by the case studies' content keys, so a no-change build does not serialise them.
-    key = digest(salt, *(study.meta_key for study in site.case_studies))
-    return [OutputJob(opendata.JSON_PATH, digest(key, "json"), lambda: opendata.as_json(site, links)),
-            OutputJob(opendata.CSV_PATH, digest(key, "csv"), lambda: opendata.as_csv(site, links))]
+def data_jobs(site: Site, inputs: Inputs) -> list[OutputJob]:
+    """The open data files. Their keys are the case studies' metadata, so a no-change
+    build does not serialise them; the vocabularies name their columns."""
+    keys = (inputs.keys.settings, inputs.keys.vocabulary, inputs.keys.studies)
+    return [OutputJob(opendata.JSON_PATH, fingerprint(DATA_SALT, "json", keys),
+                      partial(opendata.as_json, site, inputs.urls)),
+            OutputJob(opendata.CSV_PATH, fingerprint(DATA_SALT, "csv", keys),
+                      partial(opendata.as_csv, site, inputs.urls))]
 
 
 def check(project: Project, drafts: bool = True) -> Loaded:
     """Everything `build` checks (content, vocabularies, templates, links); writes nothing."""
     loaded = load(project, drafts=drafts, cache=BuildCache.open(project.root, code_salt()))
-    _, jobs = plan(project, loaded)
+    jobs = plan(project, loaded)
     for job in jobs:
         job.produce()  # a template mistake is found here, not at publication
     return loaded
@@ -170,7 +178,7 @@ def _build(project: Project, output: Path, base_url: str | None, drafts: bool, u
     except SiteError:
         cache.save()  # files that loaded cleanly stay cached while another is being fixed
         raise
-    _, jobs = plan(project, loaded)
+    jobs = plan(project, loaded)
     variant = digest(loaded.site.settings.base_url, str(drafts))
     with Progress(len(jobs), "Writing", enabled=progress) as bar:
         result = write_site(output, jobs, cache.output(output, variant), bar.update)

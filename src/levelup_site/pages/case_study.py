@@ -1,0 +1,80 @@
+"""One page per case study: its full text, key facts and related case studies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from markupsafe import Markup
+
+from .. import urls
+from ..models import CaseStudy
+from ..taxonomy import authority_anchor
+from .inputs import Inputs, PageJob
+from .views import CaseStudyView, Fact, SourceView, StudyDetail
+
+
+def plan_case_studies(inputs: Inputs) -> Iterator[PageJob]:
+    """Keys: the case study's own (body included) and each related case study's metadata."""
+    for study in inputs.site.case_studies:
+        path = urls.case_study(study.slug)
+        page = inputs.page(path, study.title, study.summary, [("Case studies", urls.CASE_STUDIES)],
+                           kind="article", image=inputs.image_url(study.image, absolute=True),
+                           image_alt=study.image_alt)
+        related = inputs.index.related[study.slug]
+        view = CaseStudyView(page=page, study=detail(inputs, study), related=inputs.cards_of(related))
+        yield inputs.job(path, "case_study.html", view, study.key, *(r.meta_key for r in related))
+
+
+def detail(inputs: Inputs, study: CaseStudy) -> StudyDetail:
+    return StudyDetail(
+        title=study.title,
+        summary=study.summary,
+        draft=study.draft,
+        published=study.published,
+        updated=study.updated,
+        image_url=inputs.image_url(study.image),
+        image_alt=study.image_alt,
+        contact=study.contact,
+        facts=facts(inputs, study),
+        body_html=Markup(study.body_html),
+        sources=tuple(SourceView(source.title, source.url) for source in study.sources),
+        structured_data=structured_data(inputs, study),
+    )
+
+
+def facts(inputs: Inputs, study: CaseStudy) -> tuple[Fact, ...]:
+    places = urls.PLACES + "#" + authority_anchor(study.authority)
+    found = [Fact("Place", (inputs.link(study.place, places),)),
+             Fact("Authority", (inputs.link(study.authority, places),))]
+    for taxonomy in inputs.site.taxonomies:
+        term_ids = study.terms.get(taxonomy.id)
+        if term_ids:
+            links = tuple([inputs.fact_links[(taxonomy.id, term_id)] for term_id in term_ids])
+            found.append(Fact(taxonomy.name if len(links) > 1 else taxonomy.singular, links))
+    return tuple(found)
+
+
+def structured_data(inputs: Inputs, study: CaseStudy) -> dict[str, Any]:
+    """schema.org Article data for search engines and other readers of the page."""
+    settings = inputs.site.settings
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": study.title,
+        "description": study.summary,
+        "url": inputs.urls.absolute(urls.case_study(study.slug)),
+        "datePublished": study.published.isoformat(),
+        "dateModified": study.last_changed.isoformat(),
+        "inLanguage": settings.language,
+        "author": {"@type": "GovernmentOrganization", "name": study.authority},
+        "publisher": {"@type": "Organization", "name": settings.publisher},
+        "spatialCoverage": {"@type": "Place", "name": study.place},
+        "keywords": [inputs.term_links[(t.id, term_id)].name
+                     for t in inputs.site.taxonomies for term_id in study.terms.get(t.id, ())],
+        "isBasedOn": [source.url for source in study.sources],
+    }
+    image = inputs.image_url(study.image, absolute=True)
+    if image:
+        data["image"] = image
+    return data

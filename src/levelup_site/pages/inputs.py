@@ -1,0 +1,119 @@
+"""What every planner reads, made once per build, and the job a planner returns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from .. import opendata, urls
+from ..content import Page
+from ..models import CaseStudy, Site
+from ..taxonomy import Index
+from .fingerprint import SiteKeys, site_keys
+from .views import Card, DataUrls, Layout, Link, PageMeta, View, facet_param, link
+
+# The taxonomies whose terms a card shows as tags and the menu links to.
+TAGGED = ("themes", "outcomes")
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One output file to render: which template, with what view, made from which inputs.
+
+    Plain values only, so a job can be pickled and rendered in another process."""
+
+    path: str  # output path relative to the site root, e.g. "themes/index.html"
+    template: str
+    view: View
+    keys: tuple[str, ...]  # the keys of every input the view (and the layout) is made from
+
+
+@dataclass(frozen=True)
+class Inputs:
+    site: Site
+    index: Index
+    pages: tuple[Page, ...]
+    urls: urls.Urls
+    layout: Layout
+    keys: SiteKeys
+    term_links: Mapping[tuple[str, str], Link]  # (taxonomy id, term id) -> link to the term page
+    fact_links: Mapping[tuple[str, str], Link]  # the same, with the search filter it stands for
+    cards: Mapping[str, Card]  # slug -> card, made once and shared by every list
+
+    def job(self, site_path: str, template: str, view: View, *keys: str) -> PageJob:
+        """A job for the page at `site_path`; every job reads the layout, so its keys are added here."""
+        return PageJob(urls.output_file(site_path), template, view, self.keys.layout + keys)
+
+    def link(self, name: str, site_path: str) -> Link:
+        return link(self.urls, name, site_path)
+
+    def page(self, site_path: str, title: str, description: str, crumbs: list[tuple[str, str]],
+             home_crumb: bool = True, kind: str = "website", image: str | None = None,
+             image_alt: str | None = None) -> PageMeta:
+        breadcrumbs = [self.link("Home", urls.HOME)] if home_crumb else []
+        return PageMeta(title=title, description=description, url=self.urls.href(site_path),
+                        canonical=self.urls.absolute(site_path),
+                        breadcrumbs=tuple(breadcrumbs + [self.link(n, p) for n, p in crumbs]),
+                        type=kind, image=image, image_alt=image_alt)
+
+    def term_links_of(self, study: CaseStudy, taxonomy_id: str) -> tuple[Link, ...]:
+        term_links = self.term_links
+        return tuple([term_links[(taxonomy_id, term_id)] for term_id in study.terms.get(taxonomy_id, ())])
+
+    def cards_of(self, studies: tuple[CaseStudy, ...]) -> tuple[Card, ...]:
+        return tuple(self.cards[study.slug] for study in studies)
+
+    def image_url(self, image: str | None, absolute: bool = False) -> str | None:
+        if not image:
+            return None
+        if image.startswith("https://"):
+            return image
+        path = urls.STATIC + image.lstrip("/")
+        return self.urls.absolute(path) if absolute else self.urls.href(path)
+
+
+def make_inputs(site: Site, index: Index, pages: tuple[Page, ...], asset_version: str) -> Inputs:
+    links = urls.Urls(site.settings.base_url)
+    term_links = {(t.id, term.id): link(links, term.name, urls.term(t.id, term.id))
+                  for t in site.taxonomies for term in t.terms}
+    fact_links = {(t.id, term.id): Link(term.name, links.href(urls.term(t.id, term.id)), f"{facet_param(t)}:{term.id}")
+                  for t in site.taxonomies for term in t.terms}
+    inputs = Inputs(site=site, index=index, pages=pages, urls=links,
+                    layout=_layout(site, pages, links, asset_version), keys=site_keys(site, pages, asset_version),
+                    term_links=term_links, fact_links=fact_links, cards={})
+    cards = {study.slug: _card(inputs, study) for study in site.case_studies}
+    return replace(inputs, cards=cards)
+
+
+def _layout(site: Site, pages: tuple[Page, ...], links: urls.Urls, asset_version: str) -> Layout:
+    navigation = [link(links, "Case studies", urls.CASE_STUDIES)]
+    navigation += [link(links, t.name, urls.taxonomy(t.id)) for t in site.taxonomies if t.id in TAGGED]
+    navigation.append(link(links, "Places", urls.PLACES))
+    navigation += [link(links, p.title, urls.page(p.slug)) for p in pages]
+    return Layout(
+        site=site.settings,
+        home_url=links.href(urls.HOME),
+        feed_url=links.href(urls.FEED),
+        search_url=links.href(urls.SEARCH),
+        stylesheet_url=links.href(f"{urls.STATIC}css/site.css?v={asset_version}"),
+        favicon_url=links.href(f"{urls.STATIC}favicon.svg"),
+        scripts_url=links.href(f"{urls.STATIC}js/"),
+        asset_version=asset_version,
+        navigation=tuple(navigation),
+        data_urls=DataUrls(json=links.href(opendata.JSON_PATH), csv=links.href(opendata.CSV_PATH)),
+    )
+
+
+def _card(inputs: Inputs, study: CaseStudy) -> Card:
+    taxonomies = inputs.site.taxonomies
+    return Card(
+        title=study.title,
+        url=inputs.urls.href(urls.case_study(study.slug)),
+        summary=study.summary,
+        place=study.place,
+        authority=study.authority,
+        published=study.published,
+        draft=study.draft,
+        tags=tuple(tag for t in taxonomies if t.id in TAGGED for tag in inputs.term_links_of(study, t.id)),
+        facets=tuple((facet_param(t), " ".join(study.terms.get(t.id, ()))) for t in taxonomies),
+    )

@@ -1,0 +1,57 @@
+"""Lists of case studies, split into pages: every case study, and the shared paginator
+that term and matrix pages use too."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .. import urls
+from ..models import CaseStudy
+from .inputs import Inputs, PageJob
+from .views import Facet, FacetTerm, Intro, ListView, Pagination, facet_param
+
+
+def plan_case_study_list(inputs: Inputs) -> Iterator[PageJob]:
+    studies = inputs.site.case_studies
+    yield from paginate(inputs, urls.CASE_STUDIES, "All case studies",
+                        f"All {len(studies)} case studies on {inputs.site.settings.title}.", [], None,
+                        studies, filters=facets(inputs))
+
+
+def facets(inputs: Inputs) -> tuple[Facet, ...]:
+    """The filters of a list of case studies: links to term pages, which JavaScript
+    turns into checkboxes. Their counts depend on `membership`."""
+    return tuple(
+        Facet(param=facet_param(t), field=t.field, label=t.singular, terms=tuple(
+            FacetTerm(id=term.id, name=term.name, url=inputs.term_links[(t.id, term.id)].url,
+                      count=len(inputs.index.entry(t.id, term.id).case_studies))
+            for term in t.terms))
+        for t in inputs.site.taxonomies)
+
+
+def paginate(inputs: Inputs, site_path: str, title: str, description: str, crumbs: list[tuple[str, str]],
+             intro: Intro | None, studies: tuple[CaseStudy, ...],
+             filters: tuple[Facet, ...] | None = None) -> Iterator[PageJob]:
+    """A list of case-study cards split into pages of `page_size`; the first page keeps the plain URL.
+
+    Each page depends on the cards it shows and, through its count and its filters,
+    on which case studies exist and their terms."""
+    size = inputs.site.settings.page_size
+    count = max(1, -(-len(studies) // size))
+
+    def path_of(number: int) -> str:
+        return site_path if number == 1 else urls.list_page(site_path, number)
+
+    for number in range(1, count + 1):
+        path = path_of(number)
+        shown = studies[(number - 1) * size: number * size]
+        pagination = Pagination(
+            number, count,
+            inputs.urls.href(path_of(number - 1)) if number > 1 else None,
+            inputs.urls.href(path_of(number + 1)) if number < count else None,
+        )
+        page = inputs.page(path, title if number == 1 else f"{title} (page {number} of {count})",
+                           description, crumbs)
+        view = ListView(page=page, intro=intro, total=len(studies), cards=inputs.cards_of(shown),
+                        pagination=pagination, filters=filters)
+        yield inputs.job(path, "list.html", view, inputs.keys.membership, *(study.meta_key for study in shown))

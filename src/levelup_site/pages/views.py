@@ -1,0 +1,306 @@
+"""What templates see: frozen, display-ready values, one view type per template.
+
+A template reads the fields of its view (and the layout's, for the parts every page
+shares) and nothing else, so it needs no logic beyond loops and conditionals. Views
+hold plain values only, no models and no callables, so a job can be pickled and
+rendered in any process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from .. import urls
+from ..models import Settings, Taxonomy
+
+
+def facet_param(taxonomy: Taxonomy) -> str:
+    """The query-string name of a taxonomy's filter: "theme" for the themes field."""
+    field = taxonomy.field
+    return field[:-1] if taxonomy.multiple and field.endswith("s") else field
+
+
+# --- shared pieces ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Link:
+    name: str
+    url: str
+    filter: str | None = None  # a search filter, "theme:transport", on a case page's facts
+
+
+@dataclass(frozen=True)
+class DataUrls:
+    json: str
+    csv: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What every page shares: the site's settings, navigation and asset addresses.
+    Its fields are the templates' globals."""
+
+    site: Settings
+    home_url: str
+    feed_url: str
+    search_url: str
+    stylesheet_url: str
+    favicon_url: str
+    scripts_url: str  # the folder of scripts; script_url() adds a name and the asset version
+    asset_version: str
+    navigation: tuple[Link, ...]
+    data_urls: DataUrls
+
+    def script_url(self, name: str) -> str:
+        return f"{self.scripts_url}{name}?v={self.asset_version}"
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """A page's title, description and addresses, for the layout's <head> and breadcrumbs."""
+
+    title: str
+    description: str
+    url: str
+    canonical: str
+    breadcrumbs: tuple[Link, ...]
+    type: str = "website"
+    image: str | None = None
+    image_alt: str | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    """A case study in a list: no body."""
+
+    title: str
+    url: str
+    summary: str
+    place: str
+    authority: str
+    published: dt.date
+    draft: bool
+    tags: tuple[Link, ...]
+    facets: tuple[tuple[str, str], ...]  # (filter name, space-separated term ids), as data- attributes
+
+
+@dataclass(frozen=True)
+class FacetTerm:
+    id: str
+    name: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facet:
+    param: str
+    field: str
+    label: str
+    terms: tuple[FacetTerm, ...]
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    count: int
+    previous_url: str | None
+    next_url: str | None
+
+
+@dataclass(frozen=True)
+class Intro:
+    kicker: str
+    description: str
+    publisher: str | None
+    url: str | None
+
+
+# --- one view per template -----------------------------------------------------
+@dataclass(frozen=True)
+class ListView:  # list.html
+    page: PageMeta
+    intro: Intro | None
+    total: int
+    cards: tuple[Card, ...]
+    pagination: Pagination
+    filters: tuple[Facet, ...] | None
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class SourceView:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class StudyDetail:
+    title: str
+    summary: str
+    draft: bool
+    published: dt.date
+    updated: dt.date | None
+    image_url: str | None
+    image_alt: str | None
+    contact: str | None
+    facts: tuple[Fact, ...]
+    body_html: Markup
+    sources: tuple[SourceView, ...]
+    structured_data: dict[str, Any]  # schema.org JSON-LD, serialised by the jsonld filter
+
+
+@dataclass(frozen=True)
+class CaseStudyView:  # case_study.html
+    page: PageMeta
+    study: StudyDetail
+    related: tuple[Card, ...]
+
+
+@dataclass(frozen=True)
+class MatrixCount:
+    count: int
+    column: str
+    url: str | None  # None when no case study is in the cell
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    heading: Link
+    cells: tuple[MatrixCount, ...]
+
+
+@dataclass(frozen=True)
+class MatrixView:
+    rows_name: str
+    columns: tuple[Link, ...]
+    rows: tuple[MatrixRow, ...]
+
+
+@dataclass(frozen=True)
+class BrowseItem:
+    name: str
+    url: str
+    description: str
+
+
+@dataclass(frozen=True)
+class HomeView:  # home.html
+    page: PageMeta
+    latest: tuple[Card, ...]
+    matrix: MatrixView | None
+    total: int
+    browse: tuple[BrowseItem, ...]
+
+
+@dataclass(frozen=True)
+class TermSummary:
+    name: str
+    url: str
+    description: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TaxonomyIntro:
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class TaxonomyView:  # taxonomy.html
+    page: PageMeta
+    taxonomy: TaxonomyIntro
+    terms: tuple[TermSummary, ...]
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    url: str
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True)
+class AuthorityView:
+    name: str
+    anchor: str
+    places: tuple[str, ...]
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True)
+class PlacesView:  # places.html
+    page: PageMeta
+    regions: tuple[Region, ...]
+    authorities: tuple[AuthorityView, ...]
+
+
+@dataclass(frozen=True)
+class SearchView:  # search.html
+    page: PageMeta
+    filters: tuple[Facet, ...]
+    bundle_url: str
+    base_path: str
+    browse: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class PlainView:  # page.html
+    page: PageMeta
+    body_html: Markup
+
+
+@dataclass(frozen=True)
+class NotFoundView:  # 404.html
+    page: PageMeta
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    title: str
+    url: str
+    summary: str
+    published: dt.date
+    updated: dt.date
+    authority: str
+
+
+@dataclass(frozen=True)
+class FeedView:  # feed.xml
+    entries: tuple[FeedEntry, ...]
+    updated: dt.date
+    feed_url: str
+    home: str
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    url: str
+    lastmod: dt.date | None
+
+
+@dataclass(frozen=True)
+class SitemapView:  # sitemap.xml
+    entries: tuple[SitemapEntry, ...]
+
+
+@dataclass(frozen=True)
+class RobotsView:  # robots.txt
+    sitemap: str
+
+
+View = (ListView | CaseStudyView | HomeView | TaxonomyView | PlacesView | SearchView | PlainView
+        | NotFoundView | FeedView | SitemapView | RobotsView)
+
+
+def link(links: urls.Urls, name: str, site_path: str) -> Link:
+    return Link(name, links.href(site_path))
