@@ -20,7 +20,7 @@ from .links import broken_links
 from .markdown import MarkdownRenderer
 from .models import Site
 from .pages import Inputs, make_inputs, plan_pages
-from .pages.fingerprint import TemplateSalts, fingerprint
+from .pages.fingerprint import TemplateSalts, fingerprint, templates_key
 from .progress import Progress
 from .taxonomy import Index, build_index
 from .write import OutputJob, asset_version, output_problem, static_jobs, write_site
@@ -116,8 +116,8 @@ def plan(project: Project, loaded: Loaded) -> list[OutputJob]:
     """Every output file, with the fingerprint of its inputs; links between pages checked."""
     static = static_jobs(project.static)  # read once: their digests also version the asset URLs
     inputs = make_inputs(loaded.site, loaded.index, loaded.pages, asset_version(static))
-    state = render.RenderState(project.templates, inputs.layout)
     salts = TemplateSalts(render.environment(project.templates))
+    state = render.RenderState(project.templates, inputs.layout, templates_key(salts.env))
     jobs = [OutputJob(job.path, fingerprint(salts(job.template), job.template, job.keys),
                       partial(render.render_job, state, job))
             for job in plan_pages(inputs)]

@@ -57,6 +57,10 @@ class RenderState:
 
     templates: Path | tuple[Path, ...]  # one folder, or a search path of folders
     layout: Layout
+    # A digest of every template's source: a long-running process (the preview server)
+    # keeps an environment per state, and must not render with templates it cached
+    # before a file was edited, added to the site's folder or removed from it.
+    templates_key: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.templates, Path):  # a list cannot be hashed, and states are cached

@@ -79,6 +79,13 @@ def template_salt(env: Environment, name: str) -> str:
     return digest(*(f"{n}\0{seen[n]}" for n in sorted(seen)))
 
 
+def templates_key(env: Environment) -> str:
+    """A digest of every template `env` can load, as found through its search path."""
+    loader = env.loader
+    assert loader is not None
+    return digest(*(f"{name}\0{loader.get_source(env, name)[0]}" for name in env.list_templates()))
+
+
 class TemplateSalts:
     """Each template's salt, computed on first use and then remembered for the build."""
 
