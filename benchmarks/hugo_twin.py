@@ -22,13 +22,13 @@
 
 Related case studies come from the first theme's page list rather than Hugo's
 `.Related`, whose cost grows with the number of pairs of pages (at 1,000 case
-studies it took a cold build from 2.1 s to 5.6 s here) while levelup groups case
-studies by their themes and outcomes and stays linear; with `.Related`, Hugo's cold
-build at 10,000 would be dominated by that one feature, and every ratio to it
-flattered levelup.
+studies it took a cold build from 2.1 s to 5.6 s in one run here) while levelup
+groups case studies by their themes and outcomes and stays linear; with `.Related`,
+Hugo's cold build at 10,000 would be dominated by that one feature, and every ratio
+to it flattered levelup.
 
-No external theme. The pages are not levelup's byte for byte, but each kind of page
-levelup writes for these case studies has a Hugo counterpart doing similar work.
+No external theme. The pages are not levelup's byte for byte, and levelup writes some
+the twin does not (see benchmarks/README.md, "The Hugo peer and the ratios").
 
 Standard library only.
 """

@@ -76,12 +76,18 @@ Samples = dict[str, list[Sample]]
 
 def levelup_command() -> list[str]:
     """The `levelup` script installed beside this interpreter (not a pyenv or similar
-    shim, whose own start-up would be timed too), else the one on PATH, else the module."""
+    shim, whose own start-up would be timed too), else the one on PATH, else the one in
+    the repository's .venv (made by scripts/venv), else the module."""
     beside = Path(sys.executable).parent / "levelup"
     if beside.is_file() and os.access(beside, os.X_OK):
         return [str(beside)]
     found = shutil.which("levelup")
-    return [found] if found else [sys.executable, "-m", "levelup_site.cli"]
+    if found:
+        return [found]
+    in_venv = REPO / ".venv" / "bin" / "levelup"
+    if in_venv.is_file() and os.access(in_venv, os.X_OK):
+        return [str(in_venv)]
+    return [sys.executable, "-m", "levelup_site.cli"]
 
 
 def remove(path: Path) -> None:
