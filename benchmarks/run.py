@@ -28,7 +28,7 @@ it is measured by polling it over HTTP every 20 ms (serve_latency.py).
 
 Every build is a separate process. Its wall time covers the whole process,
 interpreter start included; its peak memory is that of its whole process tree (the
-process and every worker it starts, their RSS summed, sampled every 25 ms:
+process and every worker it starts, their RSS summed, sampled every 50 ms:
 measure.py). The table reports the median time with the min-max range, the largest
 tree peak over the runs, levelup's median as a ratio to Hugo's cold median for the
 same corpus, and Pelican's median and pelican_median / levelup_median. The targets
@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
             "seed": args.seed,
             "sizes": args.sizes,
             "notes": "Wall time of each whole process. tree_peak_mb is the largest, over the runs, of the "
-                     "peak summed RSS (MiB) of the process and all its descendants, sampled every 25 ms "
+                     "peak summed RSS (MiB) of the process and all its descendants, sampled every 50 ms "
                      "(shared pages count once per process); single_peak_mb is the largest single process's "
                      "maximum RSS (os.wait4). cpu_s is user + system time including waited-for children. "
                      "hugo_ratio = levelup median / Hugo cold median for the same corpus in the same run; "
