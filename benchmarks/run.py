@@ -1,38 +1,48 @@
-"""Time `levelup build` on synthetic corpora, and Pelican on the same corpora.
+"""Time `levelup build` on synthetic corpora, beside Hugo and Pelican on the same corpora.
 
     python benchmarks/run.py [--sizes 100,1000,10000] [--runs 3] [--json results.json]
-                             [--work DIR] [--seed S] [--no-pelican]
+                             [--work DIR] [--seed S] [--no-hugo] [--no-pelican]
 
 For each size N the corpus is generated once (benchmarks/generate.py, with its own
-copy of templates/ and static/, and a Pelican twin when Pelican is importable).
-Then, --runs times, in this order:
+copy of templates/ and static/, a Hugo twin when `hugo` is installed and a Pelican
+twin when Pelican is importable). Then, --runs times, one round of each tool after
+the other, so that a change in the machine's load falls on all of them alike:
 
-    cold             delete DIR/.levelup-cache and the output folder, then build
-    no-change        build again at once
-    one-change       append a sentence to one case study, then build
-    template-change  append an HTML comment to DIR/templates/base.html, then build
-    cold+search      delete the cache and output, then build with the search index
+    hugo cold        delete DIR/hugo/out and DIR/hugo/resources, then `hugo --quiet`
+    levelup:
+      cold             delete DIR/.levelup-cache and the output folder, then build
+      no-change        build again at once
+      one-change       append a sentence to one case study, then build
+      template-change  append an HTML comment to DIR/templates/base.html, then build
+      cold+search      delete the cache and output, then build with the search index
+    pelican: cold, no-change, one-change (the same sentence appended to the same article)
 
-All but cold+search build with --no-search-index, so Pagefind's indexing shows as a
-figure of its own (cold+search minus cold).
+All levelup builds but cold+search pass --no-search-index, so Pagefind's indexing
+shows as a figure of its own: cold+search minus cold, in time and in peak memory.
+Hugo always builds everything, so only its cold build is timed.
 
-Pelican gets cold (cache and output deleted), no-change and one-change (the same
-sentence appended to the same article), built with
-`python -m pelican content -o out -s pelicanconf.py -q`.
+Then the preview servers: `levelup serve` (and `hugo server`, where installed) is
+started on a free port; once it serves the edited case study's page, a sentence is
+appended to that case study --runs times, and the time until the served page shows
+it is measured by polling it over HTTP every 20 ms (serve_latency.py).
 
 Every build is a separate process. Its wall time covers the whole process,
-interpreter start included; its peak memory is the maximum resident set size that
-os.wait4 reports: the largest single process, so a build that fans out to worker
-processes uses more in total than it shows. The JSON also records CPU time (user +
-system, workers included). The table reports the median time with the min-max range, the
-largest peak over the runs, and pelican_median / levelup_median per scenario.
-The repository's own content (the bundled site) is timed too, cold, no-change and cold+search,
-from a copy in the work folder so that no cache is written inside the repository.
+interpreter start included; its peak memory is that of its whole process tree (the
+process and every worker it starts, their RSS summed, sampled every 50 ms:
+measure.py). The table reports the median time with the min-max range, the largest
+tree peak over the runs, levelup's median as a ratio to Hugo's cold median for the
+same corpus, and Pelican's median and pelican_median / levelup_median. The targets
+follow the table. The JSON also records CPU time (user + system, workers included)
+and the largest single process's maximum RSS.
+
+The repository's own content (the bundled site) is timed too, cold, no-change and
+cold+search, from a copy in the work folder so that no cache is written inside the
+repository.
 
 "Cold" means no build cache and no output; the operating system's file cache is
 warm, since the corpus has just been written.
 
-Standard library only (plus Pelican, run as a subprocess, where installed).
+Standard library only (plus Hugo and Pelican, run as subprocesses, where installed).
 """
 
 from __future__ import annotations
@@ -45,77 +55,39 @@ import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+import hugo_twin
+import report
+import serve_latency
 from generate import REPO, case_study_path, generate, prepare
+from measure import BuildFailed, Sample, timed
 
 LEVELUP_SCENARIOS = ("cold", "no-change", "one-change", "template-change", "cold+search")
 PELICAN_SCENARIOS = ("cold", "no-change", "one-change")
 BUNDLED_SCENARIOS = ("cold", "no-change", "cold+search")
-
-
-class BuildFailed(RuntimeError):
-    pass
-
-
-@dataclass(frozen=True)
-class Sample:
-    """One timed process."""
-
-    seconds: float
-    cpu_seconds: float  # user + system, the process and the children it waited for
-    peak_kib: int
-    output: str
-
-
-def timed(command: list[str], cwd: Path | None = None) -> Sample:
-    """Run `command`, returning its wall time and peak RSS; raise BuildFailed on a
-    non-zero exit status."""
-    with tempfile.TemporaryFile() as log:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
-                                   stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        log.seek(0)
-        output = log.read().decode("utf-8", "replace").strip()
-    if process.returncode != 0:
-        raise BuildFailed(f"{' '.join(command)} exited with status {process.returncode}:\n{output}")
-    # ru_maxrss is in KiB on Linux, in bytes on macOS.
-    peak = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
-    return Sample(seconds, usage.ru_utime + usage.ru_stime, peak, output)
-
-
-def summarise(samples: list[Sample]) -> dict:
-    times = [s.seconds for s in samples]
-    return {
-        "median_s": round(statistics.median(times), 4),
-        "min_s": round(min(times), 4),
-        "max_s": round(max(times), 4),
-        "peak_mb": round(max(s.peak_kib for s in samples) / 1024, 1),
-        "times_s": [round(t, 4) for t in times],
-        "cpu_s": [round(s.cpu_seconds, 4) for s in samples],
-        "peaks_mb": [round(s.peak_kib / 1024, 1) for s in samples],
-        "last_output": samples[-1].output.splitlines()[-1] if samples[-1].output else "",
-    }
+Samples = dict[str, list[Sample]]
 
 
 def levelup_command() -> list[str]:
     """The `levelup` script installed beside this interpreter (not a pyenv or similar
-    shim, whose own start-up would be timed too), else the one on PATH, else the module."""
+    shim, whose own start-up would be timed too), else the one on PATH, else the one in
+    the repository's .venv (made by scripts/venv), else the module."""
     beside = Path(sys.executable).parent / "levelup"
     if beside.is_file() and os.access(beside, os.X_OK):
         return [str(beside)]
     found = shutil.which("levelup")
-    return [found] if found else [sys.executable, "-m", "levelup_site.cli"]
+    if found:
+        return [found]
+    in_venv = REPO / ".venv" / "bin" / "levelup"
+    if in_venv.is_file() and os.access(in_venv, os.X_OK):
+        return [str(in_venv)]
+    return [sys.executable, "-m", "levelup_site.cli"]
 
 
 def remove(path: Path) -> None:
@@ -138,6 +110,10 @@ def note(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def serve_sentence(run: int) -> str:
+    return f"Served edit {run + 1}: a sentence written while the preview server ran."
+
+
 def check_levelup_output(sample: Sample, n: int, output: Path) -> None:
     """Warn if a build did not report or write n case studies."""
     match = re.search(r"Built (\d+) case studies", sample.output)
@@ -148,88 +124,150 @@ def check_levelup_output(sample: Sample, n: int, output: Path) -> None:
         note(f"  warning: {written} case-study pages in {output}, expected {n}")
 
 
-def bench_levelup(project: Path, n: int, runs: int, levelup: list[str]) -> dict[str, list[Sample]]:
+def levelup_build(project: Path, levelup: list[str], search: bool = False) -> list[str]:
+    command = [*levelup, "build", "--content", str(project / "content"), "--output", str(project / "_site")]
+    # Search indexing (Pagefind) is timed as a scenario of its own, not in the others.
+    return command if search else [*command, "--no-search-index"]
+
+
+def levelup_round(project: Path, n: int, run: int, levelup: list[str]) -> dict[str, Sample]:
     output = project / "_site"
     cache = project / ".levelup-cache"
-    edited = case_study_path(project, (n + 1) // 2)
-    template = project / "templates" / "base.html"
-    # Search indexing (Pagefind) is timed as a scenario of its own, not in the others.
-    with_search = [*levelup, "build", "--content", str(project / "content"), "--output", str(output)]
-    command = [*with_search, "--no-search-index"]
-    samples: dict[str, list[Sample]] = {s: [] for s in LEVELUP_SCENARIOS}
-    for run in range(runs):
-        note(f"  levelup run {run + 1}/{runs}")
-        remove(cache)
-        remove(output)
-        samples["cold"].append(timed(command))
-        if run == 0:
-            check_levelup_output(samples["cold"][0], n, output)
-        samples["no-change"].append(timed(command))
-        append(edited, edit_sentence(run))
-        samples["one-change"].append(timed(command))
-        append(template, f"<!-- benchmark edit {run + 1} -->\n")
-        samples["template-change"].append(timed(command))
-        remove(cache)
-        remove(output)
-        samples["cold+search"].append(timed(with_search))
-    return samples
+    command = levelup_build(project, levelup)
+    remove(cache)
+    remove(output)
+    cold = timed(command)
+    if run == 0:
+        check_levelup_output(cold, n, output)
+    no_change = timed(command)
+    append(case_study_path(project, (n + 1) // 2), edit_sentence(run))
+    one_change = timed(command)
+    append(project / "templates" / "base.html", f"<!-- benchmark edit {run + 1} -->\n")
+    template_change = timed(command)
+    remove(cache)
+    remove(output)
+    return {"cold": cold, "no-change": no_change, "one-change": one_change,
+            "template-change": template_change, "cold+search": timed(levelup_build(project, levelup, search=True))}
 
 
-def bench_pelican(project: Path, n: int, runs: int) -> dict[str, list[Sample]]:
+def hugo_round(project: Path, n: int, run: int) -> dict[str, Sample]:
+    site = project / "hugo"
+    output = site / "out"
+    remove(output)
+    remove(site / "resources")
+    cold = timed(["hugo", "--quiet", "-s", str(site), "-d", str(output)])
+    if run == 0:
+        written = sum(1 for _ in (output / "case-studies").glob("case-*/index.html"))
+        if written != n:
+            note(f"  warning: Hugo wrote {written} case-study pages, expected {n}")
+    return {"cold": cold}
+
+
+def pelican_round(project: Path, n: int, run: int) -> dict[str, Sample]:
     site = project / "pelican"
     edited = site / "content" / case_study_path(project, (n + 1) // 2).name
     command = [sys.executable, "-m", "pelican", "content", "-o", "out", "-s", "pelicanconf.py", "-q"]
-    samples: dict[str, list[Sample]] = {s: [] for s in PELICAN_SCENARIOS}
-    for run in range(runs):
-        note(f"  pelican run {run + 1}/{runs}")
-        remove(site / "cache")
-        remove(site / "out")
-        samples["cold"].append(timed(command, cwd=site))
-        if run == 0:
-            written = sum(1 for _ in (site / "out").glob("case-*.html"))
-            if written != n:
-                note(f"  warning: Pelican wrote {written} article pages, expected {n}")
-        samples["no-change"].append(timed(command, cwd=site))
-        append(edited, edit_sentence(run))
-        samples["one-change"].append(timed(command, cwd=site))
-    return samples
+    remove(site / "cache")
+    remove(site / "out")
+    cold = timed(command, cwd=site)
+    if run == 0:
+        written = sum(1 for _ in (site / "out").glob("case-*.html"))
+        if written != n:
+            note(f"  warning: Pelican wrote {written} article pages, expected {n}")
+    no_change = timed(command, cwd=site)
+    append(edited, edit_sentence(run))
+    return {"cold": cold, "no-change": no_change, "one-change": timed(command, cwd=site)}
 
 
-def bench_bundled(work: Path, runs: int, levelup: list[str]) -> dict[str, list[Sample]]:
+def serve_levelup(project: Path, n: int, runs: int, levelup: list[str]) -> serve_latency.ServeRun:
+    port = serve_latency.free_port()
+    slug = case_study_path(project, (n + 1) // 2).stem
+    command = [*levelup, "serve", "--content", str(project / "content"), "--output", str(project / "_preview"),
+               "--port", str(port)]
+    return serve_latency.measure(command, f"http://127.0.0.1:{port}/case-studies/{slug}/",
+                                 case_study_path(project, (n + 1) // 2),
+                                 [serve_sentence(run) for run in range(runs)], start_limit=max(120, n * 0.03))
+
+
+def serve_hugo(project: Path, n: int, runs: int) -> serve_latency.ServeRun:
+    port = serve_latency.free_port()
+    slug = case_study_path(project, (n + 1) // 2).stem
+    command = ["hugo", "server", "-s", str(project / "hugo"), "--bind", "127.0.0.1", "--port", str(port),
+               "--baseURL", f"http://127.0.0.1:{port}/", "--disableLiveReload"]
+    return serve_latency.measure(command, f"http://127.0.0.1:{port}/case-studies/{slug}/",
+                                 hugo_twin.case_study_path(project / "hugo", slug),
+                                 [serve_sentence(run) for run in range(runs)], start_limit=max(120, n * 0.03))
+
+
+def bench_bundled(work: Path, runs: int, levelup: list[str]) -> Samples:
     """The repository's own content, copied so the cache lands in the work folder."""
     project = work / "bundled"
     prepare(project)
     shutil.copytree(REPO / "content", project / "content")
-    output = project / "_site"
-    with_search = [*levelup, "build", "--content", str(project / "content"), "--output", str(output)]
-    command = [*with_search, "--no-search-index"]
-    samples: dict[str, list[Sample]] = {s: [] for s in BUNDLED_SCENARIOS}
+    command = levelup_build(project, levelup)
+    samples: Samples = {s: [] for s in BUNDLED_SCENARIOS}
     for _ in range(runs):
         remove(project / ".levelup-cache")
-        remove(output)
+        remove(project / "_site")
         samples["cold"].append(timed(command))
         samples["no-change"].append(timed(command))
         remove(project / ".levelup-cache")
-        remove(output)
-        samples["cold+search"].append(timed(with_search))
+        remove(project / "_site")
+        samples["cold+search"].append(timed(levelup_build(project, levelup, search=True)))
     return samples
 
 
-def ratio(pelican: dict | None, levelup: dict) -> float | None:
-    if not pelican or not levelup["median_s"]:
-        return None
-    return round(pelican["median_s"] / levelup["median_s"], 2)
+def bench_size(project: Path, n: int, runs: int, levelup: list[str], use_hugo: bool,
+               use_pelican: bool) -> dict:
+    """Every measurement for one corpus, summarised."""
+    rounds = [("levelup", lambda run: levelup_round(project, n, run, levelup))]
+    if use_hugo:
+        rounds.insert(0, ("hugo", lambda run: hugo_round(project, n, run)))
+    if use_pelican:
+        rounds.append(("pelican", lambda run: pelican_round(project, n, run)))
+    samples: dict[str, Samples] = {}
+    for run in range(runs):
+        for tool, round_of in rounds:
+            note(f"  {tool} run {run + 1}/{runs}")
+            for scenario, sample in round_of(run).items():
+                samples.setdefault(tool, {}).setdefault(scenario, []).append(sample)
+    stats = {tool: {s: report.summarise(v) for s, v in by_scenario.items()} for tool, by_scenario in samples.items()}
+    note("  levelup serve")
+    stats["levelup_serve"] = report.summarise_serve([serve_levelup(project, n, runs, levelup)])
+    if use_hugo:
+        note("  hugo server")
+        try:
+            stats["hugo_serve"] = report.summarise_serve([serve_hugo(project, n, runs)])
+        except BuildFailed as error:  # an extra, not a target: its failure need not stop the run
+            note(f"  hugo server was not measured: {error}")
+    return stats
 
 
-HEADER = f"{'N':>8}  {'scenario':<16} {'levelup s':>10}  {'min–max':<17} {'peak MB':>8} {'pelican s':>10} {'ratio':>6}"
-
-
-def table_row(n: int | str, scenario: str, levelup: dict, pelican: dict | None, factor: float | None) -> str:
-    spread = f"{levelup['min_s']:.3f}–{levelup['max_s']:.3f}"
-    pelican_s = f"{pelican['median_s']:.3f}" if pelican else "—"
-    shown = f"{factor:.2f}" if factor is not None else "—"
-    return (f"{n:>8}  {scenario:<16} {levelup['median_s']:>10.3f}  {spread:<17} "
-            f"{levelup['peak_mb']:>8.1f} {pelican_s:>10} {shown:>6}")
+def size_rows(n: int, stats: dict) -> tuple[list[str], list[dict]]:
+    """The table rows for one corpus, and its entries in the JSON's results."""
+    hugo_cold = stats.get("hugo", {}).get("cold")
+    pelican = stats.get("pelican", {})
+    levelup = stats["levelup"]
+    rows, entries = [], []
+    if hugo_cold:
+        rows.append(report.table_row(n, "hugo cold", hugo_cold))
+    for scenario, figures in levelup.items():
+        hugo_ratio = report.ratio(figures, hugo_cold)
+        pelican_ratio = report.ratio(pelican.get(scenario), figures)
+        rows.append(report.table_row(n, scenario, figures, hugo_ratio, pelican.get(scenario), pelican_ratio))
+        entries.append({"n": n, "scenario": scenario, "levelup": figures, "hugo_ratio": hugo_ratio,
+                        "pelican": pelican.get(scenario), "pelican_ratio": pelican_ratio})
+    search = report.search_difference(levelup["cold"], levelup["cold+search"])
+    rows.append(report.table_row(n, "search index (Δ)", search, report.ratio(search, hugo_cold)))
+    entries.append({"n": n, "scenario": "search index (difference)", "levelup": search,
+                    "hugo_ratio": report.ratio(search, hugo_cold)})
+    serve = stats["levelup_serve"]
+    rows.append(report.table_row(n, "serve edit→served", serve, report.ratio(serve, hugo_cold)))
+    entries.append({"n": n, "scenario": "serve edit→served", "levelup": serve,
+                    "hugo_ratio": report.ratio(serve, hugo_cold)})
+    if "hugo_serve" in stats:
+        rows.append(report.table_row(n, "hugo server edit→served", stats["hugo_serve"]))
+    return rows, entries
 
 
 def version(distribution: str) -> str | None:
@@ -237,6 +275,10 @@ def version(distribution: str) -> str | None:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return None
+
+
+def hugo_version_text() -> str:
+    return subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip()
 
 
 def parse_sizes(text: str) -> list[int]:
@@ -259,14 +301,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for the generated projects, kept afterwards (default: a temporary "
                              "folder, deleted afterwards)")
     parser.add_argument("--seed", type=int, default=0, help="corpus random seed (default: %(default)s)")
+    parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even if it is installed")
     parser.add_argument("--no-pelican", action="store_true", help="skip Pelican even if it is installed")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
 
+    hugo = None if args.no_hugo else hugo_twin.hugo_version()
+    if hugo is None and not args.no_hugo:
+        note("Hugo is not installed (apt-get install hugo); no Hugo builds, so no ratios to Hugo.")
     use_pelican = not args.no_pelican and importlib.util.find_spec("pelican") is not None
     if not use_pelican and not args.no_pelican:
-        note("Pelican is not installed (python3 -m pip install pelican markdown); timing levelup only.")
+        note("Pelican is not installed (python3 -m pip install pelican markdown); no Pelican builds.")
     levelup = levelup_command()
     work = args.work or Path(tempfile.mkdtemp(prefix="levelup-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -277,19 +323,27 @@ def main(argv: list[str] | None = None) -> int:
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
             "levelup": version("levelup-site"),
+            "hugo": hugo_version_text() if hugo else None,
             "pelican": version("pelican") if use_pelican else None,
             "levelup_command": levelup,
             "runs": args.runs,
             "seed": args.seed,
             "sizes": args.sizes,
-            "notes": "Wall time of each whole process; peak_mb is the largest maximum RSS over the runs "
-                     "(MiB) of the largest single process (worker processes are not summed); cpu_s is user + "
-                     "system time including waited-for children; ratio = pelican median / levelup median. "
-                     "Cold = no build cache and no output; the OS file cache is warm.",
+            "notes": "Wall time of each whole process. tree_peak_mb is the largest, over the runs, of the "
+                     "peak summed RSS (MiB) of the process and all its descendants, sampled every 50 ms "
+                     "(shared pages count once per process); single_peak_mb is the largest single process's "
+                     "maximum RSS (os.wait4). cpu_s is user + system time including waited-for children. "
+                     "hugo_ratio = levelup median / Hugo cold median for the same corpus in the same run; "
+                     "pelican_ratio = Pelican median / levelup median. Cold = no build cache and no output; "
+                     "the OS file cache is warm. Serve: seconds from appending a sentence to a case study "
+                     "to the served page containing it; start_s from launching the server to its first "
+                     "answer with that page.",
         },
         "bundled": {},
         "corpora": [],
+        "hugo": [],
         "results": [],
+        "targets": [],
     }
     rows: list[str] = []
 
@@ -300,36 +354,41 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         note("Bundled site (the repository's content)")
-        bundled = {s: summarise(v) for s, v in bench_bundled(work, args.runs, levelup).items()}
+        bundled = {s: report.summarise(v) for s, v in bench_bundled(work, args.runs, levelup).items()}
         results["bundled"] = bundled
-        for scenario, stats in bundled.items():
-            rows.append(table_row("bundled", scenario, stats, None, None))
+        rows += [report.table_row("bundled", scenario, stats) for scenario, stats in bundled.items()]
+        bundled_target = report.target_row("bundled", report.BUNDLED_TARGET, bundled["cold"]["median_s"])
         save()
         for n in args.sizes:
             project = work / f"n{n}"
             note(f"N = {n}: generating {project}")
             start = time.perf_counter()
-            corpus = generate(n, project, args.seed, theme=True, pelican=use_pelican)
+            corpus = generate(n, project, args.seed, theme=True, pelican=use_pelican, hugo=hugo)
             corpus["generate_s"] = round(time.perf_counter() - start, 2)
             results["corpora"].append(corpus)
-            levelup_stats = {s: summarise(v) for s, v in bench_levelup(project, n, args.runs, levelup).items()}
-            pelican_stats = ({s: summarise(v) for s, v in bench_pelican(project, n, args.runs).items()}
-                             if use_pelican else {})
-            for scenario in LEVELUP_SCENARIOS:
-                pelican = pelican_stats.get(scenario)
-                factor = ratio(pelican, levelup_stats[scenario])
-                results["results"].append({"n": n, "scenario": scenario, "levelup": levelup_stats[scenario],
-                                           "pelican": pelican, "ratio": factor})
-                rows.append(table_row(n, scenario, levelup_stats[scenario], pelican, factor))
+            stats = bench_size(project, n, args.runs, levelup, hugo is not None, use_pelican)
+            size_table, entries = size_rows(n, stats)
+            rows += size_table
+            results["results"] += entries
+            results["hugo"].append({"n": n, "cold": stats.get("hugo", {}).get("cold"),
+                                    "serve": stats.get("hugo_serve")})
+            results["targets"] += report.target_rows(n, stats["levelup"], stats.get("hugo", {}).get("cold"),
+                                                     stats["levelup_serve"])
             save()
+        results["targets"].append(bundled_target)
+        save()
     except BuildFailed as error:
         note(f"A build failed, so the benchmark stopped.\n{error}")
         save()
         return 1
     finally:
         if rows:
-            print(HEADER)
+            print(report.HEADER)
             print("\n".join(rows))
+        if results["targets"]:
+            print(f"\nTargets (set for N = 10,000; \"× hugo\" is levelup's median over Hugo's cold median "
+                  f"for the same corpus{'' if hugo else '; Hugo was not run'})")
+            print(report.targets_table(results["targets"]))
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     if args.json:
