@@ -33,8 +33,8 @@ def test_init_makes_a_site_that_checks_and_builds(tmp_path, capsys, exists):
             ".github/workflows/check.yml", ".github/workflows/deploy.yml"} <= set(written)
     assert [name for name in written if name.startswith("content/case-studies/")]
     assert {"_site/", ".levelup-cache/"} <= set(written[".gitignore"].decode().split())
-    loaded = check(Project.at(site / "content"))
-    assert len(loaded.site.case_studies) == 1
+    checked = check(Project.at(site / "content"), strict=True)  # the starter site is clean
+    assert len(checked.loaded.site.case_studies) == 1
     build(Project.at(site / "content"), site / "_site")
     assert (site / "_site" / "about" / "index.html").is_file()
     assert "<h1>Our case studies</h1>" in (site / "_site" / "index.html").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from conftest import REPO, SETTINGS, TAXONOMIES, case_study, front_matter_file
 from levelup_site.content import read_document
 from levelup_site.errors import Problem, SiteError
 from levelup_site.frontmatter import Document, FrontMatterError, split
-from levelup_site.pipeline import Loaded, Project, build, load
+from levelup_site.pipeline import Loaded, Project, build, load, settle
 from levelup_site.schema import FIELDS, SLUG_PATTERN
 
 BOUNDED = settings(max_examples=150, deadline=None, database=None,
@@ -164,7 +164,9 @@ def test_read_document_gives_a_document_or_a_problem(content_dir, data):
 
 def loads_or_site_error(content: Path) -> Loaded | SiteError:
     try:
-        return load(Project.at(content))
+        loaded = load(Project.at(content))
+        settle(list(loaded.problems), strict=False)  # as build and check do
+        return loaded
     except SiteError as error:
         assert error.problems and all(isinstance(p, Problem) and p.message for p in error.problems)
         return error

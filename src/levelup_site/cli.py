@@ -10,8 +10,9 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from . import __version__
-from .errors import Problem, SiteError
+from .errors import Problem, SiteError, report, summary
 from .pipeline import DEFAULT_CONTENT, Project, build, check
+from .render import template_error
 
 DEFAULT_OUTPUT = "_site"
 DEFAULT_PREVIEW = ".levelup-cache/preview"
@@ -32,17 +33,25 @@ def main(argv: list[str] | None = None) -> int:
             print(github_annotations(error.problems))
         return 1
     except TemplateError as error:
-        where = f"{error.filename}:{error.lineno}: " if getattr(error, "filename", None) else ""
-        print(f"{where}template error: {error.message}\nNothing was written.", file=sys.stderr)
+        outcome = getattr(args, "on_failure", "nothing was written")
+        print(template_error(error) + (f"\n{outcome[0].upper()}{outcome[1:]}." if outcome else ""), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted; the previous site was left as it was.", file=sys.stderr)
         return 130
 
 
-def github_annotations(problems: list[Problem]) -> str:
+def github_annotations(problems: list[Problem] | tuple[Problem, ...]) -> str:
     """Workflow commands that put each problem on the pull request's diff."""
     return "\n".join(problem.github_annotation() for problem in problems)
+
+
+def show_warnings(warnings: tuple[Problem, ...]) -> None:
+    if warnings:
+        print(report(list(warnings)) + f"\nFound {summary(list(warnings))}; "
+              "`--strict` treats warnings as errors.", file=sys.stderr)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print(github_annotations(warnings))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
                     "Exits with status 1 if anything is wrong. Under GitHub Actions "
                     "(GITHUB_ACTIONS=true) it also prints annotations for the pull request.")
     add_content_option(check_cmd)
+    add_strict_option(check_cmd)
     check_cmd.set_defaults(run=run_check, on_failure="")
 
     new_cmd = commands.add_parser(
@@ -115,8 +125,15 @@ def add_content_option(parser: argparse.ArgumentParser) -> None:
                         help="folder with site.yaml, taxonomies.yaml and case-studies/ (default: %(default)s)")
 
 
+def add_strict_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--strict", action="store_true",
+                        help="treat warnings (a date still to come, an empty body, text left from the "
+                             "template, a file the build does not read, ...) as errors")
+
+
 def add_build_options(parser: argparse.ArgumentParser) -> None:
     add_content_option(parser)
+    add_strict_option(parser)
     parser.add_argument("--output", default=DEFAULT_OUTPUT, metavar="DIR",
                         help="folder to write the site to (default: %(default)s)")
     parser.add_argument("--base-url", metavar="URL",
@@ -133,7 +150,8 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     result = build(Project.at(args.content), Path(args.output), base_url=args.base_url, drafts=args.drafts,
-                   use_cache=args.use_cache, progress=args.progress, search=args.search)
+                   use_cache=args.use_cache, progress=args.progress, search=args.search, strict=args.strict)
+    show_warnings(result.warnings)
     search = f" (search index {result.search_seconds:.2f} s)" if result.search_seconds is not None else ""
     print(f"Built {result.case_studies} case studies into {args.output}: {result.files} files, "
           f"{result.written} changed, in {result.seconds:.2f} s{search}")
@@ -141,8 +159,11 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    loaded = check(Project.at(args.content))
-    print(f"No problems found in {len(loaded.site.case_studies)} case studies.")
+    checked = check(Project.at(args.content), strict=args.strict)
+    show_warnings(checked.warnings)
+    count = len(checked.loaded.site.case_studies)
+    print(f"No errors found in {count} case studies." if checked.warnings
+          else f"No problems found in {count} case studies.")
     return 0
 
 

@@ -5,16 +5,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+import os
 import time
 from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import opendata, render, search_index, urls
 from .cache import BuildCache, code_salt, digest
-from .config import RESERVED_PATHS, load_settings, load_taxonomies
-from .content import Page, load_case_studies, load_pages
+from .config import RESERVED_PATHS, SETTINGS_FILE, TAXONOMIES_FILE, load_settings, load_taxonomies
+from .content import CASE_STUDY_DIR, PAGES_DIR, Page, load_case_studies, load_pages
 from .errors import Problem, SiteError, display_path
 from .links import broken_links
 from .markdown import MarkdownRenderer
@@ -22,6 +24,8 @@ from .models import Site
 from .pages import Inputs, make_inputs, plan_pages
 from .pages.fingerprint import TemplateSalts, fingerprint, templates_key
 from .progress import Progress
+from .review import stray_files, study_warnings
+from .scaffold import PLACEHOLDERS
 from .taxonomy import Index, build_index
 from .write import OutputJob, asset_version, output_problem, static_jobs, write_site
 
@@ -72,9 +76,21 @@ def _search_path(content: Path, name: str, given: Path | str | None) -> tuple[Pa
 
 @dataclass(frozen=True)
 class Loaded:
+    """The site as far as it could be loaded. `problems` are every error and warning
+    found so far; the case studies with errors are left out of `site`."""
+
     site: Site
     pages: tuple[Page, ...]
     index: Index
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def failed_addresses(self) -> set[str]:
+        """The output files the case studies left out for their errors would have had,
+        so that a link to one of them is not reported as broken as well."""
+        return {urls.output_file(urls.case_study(PurePosixPath(problem.path).stem))
+                for problem in self.problems if not problem.warning
+                and PurePosixPath(problem.path).parent.name == CASE_STUDY_DIR}
 
 
 @dataclass(frozen=True)
@@ -84,12 +100,34 @@ class BuildResult:
     case_studies: int
     seconds: float  # the whole build, search index included
     search_seconds: float | None = None  # None when the index was up to date or not built
+    warnings: tuple[Problem, ...] = ()
+
+
+def build_date() -> dt.date:
+    """Today, or the day SOURCE_DATE_EPOCH names: a reproducible build judges dates
+    (a publication date still to come) the same way whenever it runs."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+def settle(problems: list[Problem], strict: bool) -> tuple[Problem, ...]:
+    """Raise SiteError with every problem if any is an error (or, when `strict`, a
+    warning); otherwise return the warnings, for the caller to show."""
+    if any(strict or not problem.warning for problem in problems):
+        raise SiteError(problems)
+    return tuple(problems)
 
 
 def load(project: Project, base_url: str | None = None, drafts: bool = False,
          cache: BuildCache | None = None) -> Loaded:
-    """Load and validate everything; raise SiteError listing every problem found."""
-    problems: list[Problem] = []
+    """Load and validate everything, collecting every problem in every file.
+
+    Raises SiteError when the vocabularies cannot be read (case studies cannot be
+    checked without them) or, after checking every file, when the settings cannot
+    (the site cannot be planned without them). A case study with errors is left out,
+    so that links and templates are still checked for the rest."""
     if not project.content.is_dir():
         raise SiteError([Problem(display_path(project.content), None, "--content",
                                  "there is no content folder here" if project.content == Path(DEFAULT_CONTENT)
@@ -97,19 +135,24 @@ def load(project: Project, base_url: str | None = None, drafts: bool = False,
                                  "run levelup in the folder that holds content/ (with site.yaml and "
                                  "case-studies/ in it), or pass --content PATH/TO/content")])
     cache = cache or BuildCache(None, "")
+    problems: list[Problem] = []
     settings, found = load_settings(project.content, base_url)
     problems += found
+    settings_failed = any(not problem.warning for problem in found)
     taxonomies, found = load_taxonomies(project.content)
-    problems += found
+    if found:  # case studies cannot be checked against vocabularies that cannot be read
+        raise SiteError([*problems, *found])
     studies, found = load_case_studies(project.content, taxonomies, drafts, cache)
     problems += found
     pages, found = load_pages(project.content, MarkdownRenderer(), RESERVED_PATHS | {t.id for t in taxonomies})
     problems += found
-    if problems:
-        raise SiteError(problems)
-    assert settings is not None  # load_settings gives settings whenever it finds no problem
+    problems += stray_files(project.content, {CASE_STUDY_DIR: "case studies", PAGES_DIR: "plain pages"},
+                            {SETTINGS_FILE, TAXONOMIES_FILE})
+    problems += study_warnings(studies, build_date(), PLACEHOLDERS)
+    if settings is None or settings_failed:
+        raise SiteError(problems)  # the site cannot be planned without its settings
     site = Site(settings=settings, taxonomies=taxonomies, case_studies=studies)
-    return Loaded(site=site, pages=pages, index=build_index(site))
+    return Loaded(site=site, pages=pages, index=build_index(site), problems=tuple(problems))
 
 
 def plan(project: Project, loaded: Loaded) -> list[OutputJob]:
@@ -123,10 +166,13 @@ def plan(project: Project, loaded: Loaded) -> list[OutputJob]:
             for job in plan_pages(inputs)]
     jobs += data_jobs(loaded.site, inputs)
     jobs += static
-    problems = broken_links(loaded.site.case_studies, {job.path for job in jobs}, inputs.urls)
-    if problems:
-        raise SiteError(problems)
     return jobs
+
+
+def link_problems(loaded: Loaded, jobs: list[OutputJob]) -> list[Problem]:
+    """Links in case-study bodies that lead to no page of the site."""
+    outputs = {job.path for job in jobs} | loaded.failed_addresses
+    return broken_links(loaded.site.case_studies, outputs, urls.Urls(loaded.site.settings.base_url))
 
 
 def data_jobs(site: Site, inputs: Inputs) -> list[OutputJob]:
@@ -139,18 +185,26 @@ def data_jobs(site: Site, inputs: Inputs) -> list[OutputJob]:
                       partial(opendata.as_csv, site, inputs.urls))]
 
 
-def check(project: Project, drafts: bool = True) -> Loaded:
-    """Everything `build` checks (content, vocabularies, templates, links); writes nothing."""
+@dataclass(frozen=True)
+class Checked:
+    loaded: Loaded
+    warnings: tuple[Problem, ...]
+
+
+def check(project: Project, drafts: bool = True, strict: bool = False) -> Checked:
+    """Everything `build` checks (content, vocabularies, templates, links); writes nothing.
+    Raises SiteError with every problem in every file if any is an error."""
     loaded = load(project, drafts=drafts, cache=BuildCache.open(project.root, code_salt()))
     jobs = plan(project, loaded)
+    warnings = settle([*loaded.problems, *link_problems(loaded, jobs)], strict)
     for job in jobs:
         job.produce()  # a template mistake is found here, not at publication
-    return loaded
+    return Checked(loaded, warnings)
 
 
 def build(project: Project, output: Path, base_url: str | None = None, drafts: bool = False,
           use_cache: bool = True, progress: bool | None = None, search: bool = True,
-          cache: BuildCache | None = None) -> BuildResult:
+          cache: BuildCache | None = None, strict: bool = False) -> BuildResult:
     """Build the site into `output`. A long-running caller (the preview server) may pass
     the same `cache` to every build, saving the trip through the disk each time."""
     # A build makes hundreds of thousands of long-lived objects and no garbage cycles
@@ -159,26 +213,27 @@ def build(project: Project, output: Path, base_url: str | None = None, drafts: b
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(project, output, base_url, drafts, use_cache, progress, search, cache)
+        return _build(project, output, base_url, drafts, use_cache, progress, search, cache, strict)
     finally:
         if collecting:
             gc.enable()
 
 
 def _build(project: Project, output: Path, base_url: str | None, drafts: bool, use_cache: bool,
-           progress: bool | None, search: bool, cache: BuildCache | None) -> BuildResult:
+           progress: bool | None, search: bool, cache: BuildCache | None, strict: bool) -> BuildResult:
     started = time.perf_counter()
     problem = output_problem(output, project.root, [project.content, *project.templates, *project.static])
     if problem:
         raise SiteError([problem])
     if cache is None:
         cache = BuildCache.open(project.root if use_cache else None, code_salt())
+    loaded = load(project, base_url, drafts, cache)
+    jobs = plan(project, loaded)
     try:
-        loaded = load(project, base_url, drafts, cache)
+        warnings = settle([*loaded.problems, *link_problems(loaded, jobs)], strict)
     except SiteError:
         cache.save()  # files that loaded cleanly stay cached while another is being fixed
         raise
-    jobs = plan(project, loaded)
     variant = digest(loaded.site.settings.base_url, str(drafts))
     with Progress(len(jobs), "Writing", enabled=progress) as bar:
         result = write_site(output, jobs, cache.output(output, variant), bar.update)
@@ -193,4 +248,4 @@ def _build(project: Project, output: Path, base_url: str | None, drafts: bool, u
     cache.remember_output(output, variant, state)
     cache.save()
     return BuildResult(files=len(jobs), written=result.written, case_studies=len(loaded.site.case_studies),
-                       seconds=time.perf_counter() - started, search_seconds=search_seconds)
+                       seconds=time.perf_counter() - started, search_seconds=search_seconds, warnings=warnings)

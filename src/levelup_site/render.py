@@ -15,9 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup
 
+from .errors import display_path
 from .pages.inputs import PageJob
 from .pages.views import Layout
 
@@ -34,6 +35,13 @@ def environment(templates: Path | Sequence[Path]) -> Environment:
     env.filters["long_date"] = long_date
     env.filters["jsonld"] = jsonld
     return env
+
+
+def template_error(error: TemplateError) -> str:
+    """`templates/base.html:12: template error: ...`, the file named as the author would."""
+    filename = getattr(error, "filename", None)
+    where = f"{display_path(Path(filename))}:{getattr(error, 'lineno', '?')}: " if filename else ""
+    return f"{where}template error: {error.message}"
 
 
 def jsonld(value: Any) -> Markup:

@@ -16,6 +16,8 @@ from .cache import digest
 from .errors import Problem, project_path
 from .models import CaseStudy
 
+# A body this long that is word for word another's is a copy, not a coincidence.
+COPY_MIN_WORDS = 50
 # What a Markdown file can be called by someone who meant it to be read.
 MARKDOWN_ENDINGS = (".md", ".markdown", ".mdown", ".mkd", ".md.txt")
 
@@ -81,6 +83,8 @@ def study_warnings(studies: Iterable[CaseStudy], today: dt.date, placeholders: I
         if left:
             warn("body", f"still has the template's text: '{left[0]}'",
                  "replace the template's guidance with the case study itself")
+        if len(text.split()) < COPY_MIN_WORDS:
+            continue
         key = digest(text)
         if key in first_with_body:
             warn("body", f"is the same text as {first_with_body[key].source_path}",

@@ -20,9 +20,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote
 
+from jinja2 import TemplateError
+
 from .cache import BuildCache, code_salt
-from .errors import SiteError
+from .errors import SiteError, report
 from .pipeline import Project, build
+from .render import template_error
 
 CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
 POLL_SECONDS = 0.1
@@ -113,14 +116,20 @@ class Preview:
             result = build(self.project, self.output, base_url=self.base_url, drafts=True, search=self.search,
                            cache=self.cache)
         except SiteError as error:
-            self.app.error = error.report()
-            self.log(error.report())
+            self.app.error = error.report("the preview shows the last good build")
+            self.log(self.app.error)
+            return False
+        except TemplateError as error:
+            self.app.error = template_error(error)
+            self.log(self.app.error)
             return False
         except Exception as error:  # noqa: BLE001 - a template mistake must not stop the preview
             self.app.error = f"{type(error).__name__}: {error}"
             self.log(self.app.error)
             return False
         self.app.error = None
+        if result.warnings:
+            self.log(report(list(result.warnings)))
         self.log(f"Rebuilt {result.case_studies} case studies in {time.perf_counter() - started:.2f} s")
         return True
 
