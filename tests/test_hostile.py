@@ -454,7 +454,7 @@ def test_ordinary_markdown_survives_sanitising(site_folder):
         return any(t == tag and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())
                    for t, a in parser.elements)
 
-    assert has("h2", id="background-and-aims")
+    assert has("h2", id="user-content-background-and-aims")
     assert {"em", "strong", "code", "ul", "ol", "blockquote", "pre", "table", "thead", "tbody", "tr"} <= set(tags)
     assert tags.count("li") >= 5  # two bullets, two steps, one footnote
     assert has("th", **{"class": "align-left"}) and has("td", **{"class": "align-right"})
@@ -465,8 +465,8 @@ def test_ordinary_markdown_survives_sanitising(site_folder):
     assert has("img", src="https://images.example.net/bus.jpg", alt="A bus at a stop")
     assert has("code", **{"class": "language-python"})
     assert 'def buses():\n    return "every ten minutes"' in parser.text
-    assert has("sup", id="fnref:1") and has("a", href="#fn:1")
-    assert has("li", id="fn:1") and has("a", href="#fnref:1")
+    assert has("a", id="user-content-fnref-1", href="#user-content-fn-1")
+    assert has("li", id="user-content-fn-1") and has("a", href="#user-content-fnref-1")
     assert "The council's 2023 report." in parser.text
     assert "A quote from a resident." in parser.text and "transport@example.gov.uk" in parser.text
     assert site_problems(site_folder.output) == []

@@ -48,7 +48,7 @@ def code_salt() -> str:
     """Changes whenever levelup's code or a library that shapes the output changes."""
     source = Path(__file__).resolve().parent
     parts: list[bytes | str] = [str(FORMAT), sys.version]
-    for name in ("markdown", "nh3", "jinja2", "pyyaml", "python-frontmatter"):
+    for name in ("cmarkgfm", "nh3", "jinja2", "pyyaml", "python-frontmatter"):
         try:
             parts.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
