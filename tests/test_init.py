@@ -94,7 +94,7 @@ def test_starter_workflows_install_levelup_from_pypi_and_pin_their_actions(path)
     if "deploy" in workflow["jobs"]:
         assert any(run.startswith("levelup build") for run in runs)
     else:
-        assert "levelup check" in runs
+        assert "levelup check --strict" in runs
     installs = [run for run in runs if "pip install" in run]
     assert installs == ["python -m pip install levelup-site"]
     assert not any(".ci/run" in run for run in runs)  # a site has no test suite of levelup's

@@ -15,7 +15,7 @@ from .errors import Problem, project_path
 from .frontmatter import Document, FrontMatterError, split
 from .links import hrefs, lines_of
 from .markdown import MarkdownRenderer
-from .models import CaseStudy, Taxonomy, frozen_terms
+from .models import CaseStudy, Taxonomy, TermMap, frozen_terms
 from .schema import SLUG_PATTERN, validate
 
 CASE_STUDY_DIR = "case-studies"
@@ -114,13 +114,24 @@ def load_file(raw: bytes, shown: str, stem: str, key: str, taxonomies: tuple[Tax
     values, found = validate(document.data, document.lines, shown, stem, taxonomies)
     if found:
         return LoadedFile(None, tuple(found))
-    body_html = renderer.render(document.body)
+    body_html, notes = rendered_body(document, shown, renderer)
     meta_key = digest(repr(sorted(values.items())))
     links = hrefs(body_html)
     study = CaseStudy(source_path=shown, body_html=body_html, links=links, key=key, meta_key=meta_key,
-                      link_lines=lines_of(raw.decode("utf-8"), links), image_line=document.lines.get("image"),
-                      slug_line=document.lines.get("slug"), **{**values, "terms": frozen_terms(values["terms"])})
-    return LoadedFile(study, ())
+                      link_lines=lines_of(raw.decode("utf-8"), links), body_line=document.body_line,
+                      field_lines=TermMap({k: v for k, v in document.lines.items() if "." not in k and "[" not in k}),
+                      **{**values, "terms": frozen_terms(values["terms"])})
+    return LoadedFile(study, notes)
+
+
+def rendered_body(document: Document, shown: str, renderer: MarkdownRenderer) -> tuple[str, tuple[Problem, ...]]:
+    """The body's safe HTML, and a warning on its line for each thing the sanitiser
+    removed or changed: nothing an author wrote disappears without a word."""
+    rendered = renderer.render_with_notes(document.body)
+    return rendered.html, tuple(
+        Problem(shown, note.line + document.body_line - 1 if note.line else None, "body", note.message,
+                "the site shows only plain, safe HTML; see the README's Markdown section", warning=True)
+        for note in rendered.notes)
 
 
 def vocabulary_key(taxonomies: tuple[Taxonomy, ...]) -> str:
@@ -186,8 +197,8 @@ def _slug_clashes(studies: list[CaseStudy]) -> list[Problem]:
     for clashing in by_address.values():
         for study in clashing if len(clashing) > 1 else ():
             others = " and ".join(other.source_path for other in clashing if other is not study)
-            origin = "its `slug:`" if study.slug_line else "its file name"
-            problems.append(Problem(study.source_path, study.slug_line, "slug",
+            origin = "its `slug:`" if study.line_of("slug") else "its file name"
+            problems.append(Problem(study.source_path, study.line_of("slug"), "slug",
                                     f"the address '/{CASE_STUDY_DIR}/{study.slug}/' (from {origin}) is also "
                                     f"the address of {others}",
                                     "give one of them a different `slug:` or file name"))
@@ -220,5 +231,7 @@ def load_pages(content_dir: Path, renderer: MarkdownRenderer,
             fields[key] = " ".join(str(value or "").split())
         problems += found
         if not found:
-            pages.append(Page(slug=path.stem, body_html=renderer.render(document.body), **fields))
+            body_html, notes = rendered_body(document, shown, renderer)
+            problems += notes
+            pages.append(Page(slug=path.stem, body_html=body_html, **fields))
     return tuple(pages), problems

@@ -143,6 +143,7 @@ class Document:
     data: dict[str, Any]
     lines: dict[str, int]  # "title" -> 2, "sources[0].url" -> 14 (1-based file lines)
     body: str
+    body_line: int = 1  # the file line the body starts on
 
 
 def split(text: str) -> Document:
@@ -171,7 +172,7 @@ def split(text: str) -> Document:
     line_offset = text.count("\n", 0, opening.end())
     data, lines = load_yaml(yaml_text, line_offset)
     body = text[closing.end() :].lstrip("\n")
-    return Document(data=data, lines=lines, body=body)
+    return Document(data=data, lines=lines, body=body, body_line=text.count("\n", 0, len(text) - len(body)) + 1)
 
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -91,7 +91,7 @@ def broken_links(studies: tuple[CaseStudy, ...], outputs: set[str], links: urls.
                                     f"the link '{href}' leads to no page of this site", hint))
         local_image = study.image and not study.image.startswith("https://")
         if local_image and urls.STATIC + study.image.lstrip("/") not in outputs:
-            problems.append(Problem(study.source_path, study.image_line, "image",
+            problems.append(Problem(study.source_path, study.line_of("image"), "image",
                                     f"there is no file static/{study.image.lstrip('/')}",
                                     _image_hint(study.image, outputs)))
     return problems

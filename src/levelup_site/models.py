@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,15 @@ class CaseStudy:
     updated: dt.date | None = None
     image: str | None = None
     image_alt: str | None = None
-    image_line: int | None = None  # the file line of `image:`, for messages
     contact: str | None = None
     draft: bool = False
-    slug_line: int | None = None  # where `slug:` is written; None when the file name gives it
+    # Where each front-matter field and the body start in the file, for messages.
+    field_lines: Mapping[str, int] = field(default_factory=lambda: TermMap({}))
+    body_line: int | None = None
+
+    def line_of(self, name: str) -> int | None:
+        """The file line of a front-matter field, or of the body ("body"); None if not written."""
+        return self.body_line if name == "body" else self.field_lines.get(name)
 
     @property
     def last_changed(self) -> dt.date:
@@ -85,8 +90,8 @@ class CaseStudy:
 
 
 class TermMap(dict):
-    """A case study's terms by taxonomy id: read-only, and picklable for the cache
-    and for worker processes (a MappingProxyType is neither)."""
+    """A read-only mapping (a case study's terms by taxonomy id, its fields' lines),
+    picklable for the cache and for worker processes (a MappingProxyType is neither)."""
 
     def _read_only(self, *args, **kwargs):
         raise TypeError("a case study's terms cannot be changed")

@@ -69,7 +69,7 @@ def study_warnings(studies: Iterable[CaseStudy], today: dt.date, placeholders: I
     first_with_body: dict[str, CaseStudy] = {}
     for study in sorted(studies, key=lambda s: s.source_path):
         def warn(field: str, message: str, hint: str, study: CaseStudy = study) -> None:
-            problems.append(Problem(study.source_path, None, field, message, hint, warning=True))
+            problems.append(Problem(study.source_path, study.line_of(field), field, message, hint, warning=True))
 
         if study.published > today:
             warn("published", f"is {study.published.isoformat()}, which is still to come",
