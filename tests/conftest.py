@@ -21,6 +21,7 @@ TAXONOMIES = {
     "themes": {
         "name": "Themes", "singular": "Theme", "field": "themes", "multiple": True, "required": True,
         "min_terms": 1, "description": "What the work is about.",
+        "navigation": True, "card_tags": True, "matrix": "rows", "related": 1,
         "terms": [
             {"id": "transport", "name": "Transport", "description": "Buses and roads."},
             {"id": "parks", "name": "Parks", "description": "Green spaces."},
@@ -30,6 +31,7 @@ TAXONOMIES = {
     "outcomes": {
         "name": "Outcomes", "singular": "Outcome", "field": "outcomes", "multiple": True, "required": True,
         "min_terms": 0, "description": "What the work achieves.",
+        "navigation": True, "card_tags": True, "matrix": "columns", "related": 2,
         "terms": [
             {"id": "economy", "name": "Economy", "description": "Jobs and growth."},
             {"id": "health", "name": "Health", "description": "Healthier lives."},
@@ -38,7 +40,7 @@ TAXONOMIES = {
     },
     "regions": {
         "name": "Regions", "singular": "Region", "field": "region", "multiple": False, "required": True,
-        "description": "Regions of England.",
+        "description": "Regions of England.", "places": True,
         "terms": [
             {"id": "north-west", "name": "North West", "description": "The North West."},
             {"id": "london", "name": "London", "description": "London."},

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from levelup_site.cli import main
-from levelup_site.config import load_taxonomies
+from levelup_site.config import load_schema
 from levelup_site.reference import END, START, reference
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,8 +61,8 @@ def test_bundled_content_checks_clean(capsys):
 
 
 def test_readme_front_matter_reference_matches_the_schema():
-    taxonomies, problems = load_taxonomies(REPO / "content")
+    schema, problems = load_schema(REPO / "content")
     assert not problems
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split(START, 1)[1].split(END, 1)[0].strip()
-    assert section == reference(taxonomies), "run `python -m levelup_site.reference` to update README.md"
+    assert section == reference(schema), "run `python -m levelup_site.reference` to update README.md"

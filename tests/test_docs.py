@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from levelup_site import reference
-from levelup_site.config import load_taxonomies
+from levelup_site.config import load_schema
 from levelup_site.pipeline import Project, build
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,12 +25,12 @@ def test_generated_file_matches_what_the_generator_writes(name):
 
 
 def test_generated_section_is_the_schema_reference():
-    taxonomies, problems = load_taxonomies(REPO / "content")
+    schema, problems = load_schema(REPO / "content")
     assert not problems
     for name in (reference.README, reference.CONTRIBUTE_PAGE):
         text = (REPO / name).read_text(encoding="utf-8")
         section = text.split(reference.START, 1)[1].split(reference.END, 1)[0].strip()
-        assert section == reference.reference(taxonomies), name
+        assert section == reference.reference(schema), name
 
 
 def test_contributing_mirrors_the_contribute_page():

@@ -38,7 +38,7 @@ def test_new_edit_check_build_round_trip(site_folder, capsys):
     assert code == 0 and f"Wrote {path}" in out
     assert "levelup check" in out
     text = path.read_text(encoding="utf-8")
-    for explained in ("# The council or combined authority", "#   transport: Transport", "#   london: London"):
+    for explained in ("# The organisation that led the work", "#   transport: Transport", "#   london: London"):
         assert explained in text
     assert "themes: [transport, parks]" in text and "region: north-west" in text
 

@@ -20,7 +20,12 @@ DEFAULT_PREVIEW = ".levelup-cache/preview"
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    # `levelup new` takes an option per front-matter field of the site's schema, which
+    # is only known once the content folder is read: the rest are passed on to it.
+    args, field_options = parser.parse_known_args(argv)
+    if field_options and getattr(args, "run", None) is not run_new:
+        parser.error(f"unrecognized arguments: {' '.join(field_options)}")
+    args.field_options = field_options
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
@@ -82,15 +87,10 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd = commands.add_parser(
         "new", help="start a new case study from the template",
         description="Write content/case-studies/<slug>.md with every field present and explained. "
-                    "Never overwrites an existing file.")
+                    "Never overwrites an existing file. Any front-matter field can be filled in with "
+                    "--FIELD VALUE (e.g. --place Testford); a vocabulary's ids are separated by commas.")
     new_cmd.add_argument("title", help='the case study\'s title, in quotes: "Better buses in Testford"')
     add_content_option(new_cmd)
-    for field, help_text in (("place", "the place, e.g. Milton Keynes"),
-                             ("authority", "the council, e.g. Milton Keynes City Council"),
-                             ("region", "a region id, e.g. south-east")):
-        new_cmd.add_argument(f"--{field}", help=help_text)
-    for field in ("themes", "outcomes"):
-        new_cmd.add_argument(f"--{field}", help=f"{field} ids, separated by commas")
     new_cmd.set_defaults(run=run_new)
 
     init_cmd = commands.add_parser(
@@ -170,15 +170,23 @@ def run_check(args: argparse.Namespace) -> int:
 def run_new(args: argparse.Namespace) -> int:
     from .scaffold import new_case_study
 
-    def ids(text: str | None) -> list[str] | None:
-        return [part.strip() for part in text.split(",") if part.strip()] if text else None
-
-    values = {"place": args.place, "authority": args.authority, "region": args.region,
-              "themes": ids(args.themes), "outcomes": ids(args.outcomes)}
-    path = new_case_study(Path(args.content), args.title, values)
+    path = new_case_study(Path(args.content), args.title, field_values(args.field_options))
     print(f"Wrote {path}\nNext: fill in the empty fields and write the case study, then run `levelup check` "
           f"(or `levelup serve` to preview it).")
     return 0
+
+
+def field_values(options: list[str]) -> dict[str, str]:
+    """`--place Testford --topics a,b` (or `--place=Testford`) as {"place": "Testford", "topics": "a,b"}."""
+    values: dict[str, str] = {}
+    words = iter(options)
+    for word in words:
+        name, equals, value = word.partition("=")
+        if not name.startswith("--") or len(name) < 3:
+            raise SiteError([Problem(word, None, None, "is not an option",
+                                     "give each field as --FIELD VALUE, e.g. --place Testford")])
+        values[name[2:]] = value if equals else next(words, "")
+    return values
 
 
 def run_init(args: argparse.Namespace) -> int:

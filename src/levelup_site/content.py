@@ -16,7 +16,7 @@ from .frontmatter import Document, FrontMatterError, split
 from .links import hrefs, lines_of
 from .markdown import MarkdownRenderer
 from .models import CaseStudy, Taxonomy, TermMap, frozen_terms
-from .schema import SLUG_PATTERN, validate
+from .schema import SLUG_PATTERN, Schema, validate
 
 CASE_STUDY_DIR = "case-studies"
 PAGES_DIR = "pages"
@@ -105,13 +105,13 @@ class LoadedFile:
     problems: tuple[Problem, ...]
 
 
-def load_file(raw: bytes, shown: str, stem: str, key: str, taxonomies: tuple[Taxonomy, ...],
+def load_file(raw: bytes, shown: str, stem: str, key: str, schema: Schema,
               renderer: MarkdownRenderer) -> LoadedFile:
     """Everything that depends on one file alone: a pure function of its bytes and name."""
     document, problem = parse_document(raw, shown)
     if problem:
         return LoadedFile(None, (problem,))
-    values, found = validate(document.data, document.lines, shown, stem, taxonomies)
+    values, found = validate(document.data, document.lines, shown, stem, schema)
     if found:
         return LoadedFile(None, tuple(found))
     body_html, notes = rendered_body(document, shown, renderer)
@@ -120,7 +120,7 @@ def load_file(raw: bytes, shown: str, stem: str, key: str, taxonomies: tuple[Tax
     study = CaseStudy(source_path=shown, body_html=body_html, links=links, key=key, meta_key=meta_key,
                       link_lines=lines_of(raw.decode("utf-8"), links), body_line=document.body_line,
                       field_lines=TermMap({k: v for k, v in document.lines.items() if "." not in k and "[" not in k}),
-                      **{**values, "terms": frozen_terms(values["terms"])})
+                      **{**values, "terms": frozen_terms(values["terms"]), "extra": TermMap(values["extra"])})
     return LoadedFile(study, notes)
 
 
@@ -134,16 +134,18 @@ def rendered_body(document: Document, shown: str, renderer: MarkdownRenderer) ->
         for note in rendered.notes)
 
 
-def vocabulary_key(taxonomies: tuple[Taxonomy, ...]) -> str:
-    """What validation depends on in the vocabularies (not their descriptions)."""
-    return repr([(t.id, t.field, t.singular, t.multiple, t.required, t.min_terms, t.term_ids) for t in taxonomies])
+def vocabulary_key(schema: Schema) -> str:
+    """What validation depends on in the schema (not the vocabularies' descriptions)."""
+    taxonomies: tuple[Taxonomy, ...] = schema.taxonomies
+    return repr(([(t.id, t.field, t.singular, t.multiple, t.required, t.min_terms, t.term_ids) for t in taxonomies],
+                 schema.fields))
 
 
 def load_case_studies(
-    content_dir: Path, taxonomies: tuple[Taxonomy, ...], drafts: bool, cache: BuildCache
+    content_dir: Path, schema: Schema, drafts: bool, cache: BuildCache
 ) -> tuple[tuple[CaseStudy, ...], list[Problem]]:
     problems: list[Problem] = []
-    vocabulary = digest(vocabulary_key(taxonomies))
+    vocabulary = digest(vocabulary_key(schema))
     results: dict[Path, LoadedFile] = {}
     misses: list[tuple[Path, str, bytes, str]] = []
     content_root = content_dir.resolve()
@@ -172,7 +174,7 @@ def load_case_studies(
         if cached is not None:
             results[path] = cached
     for (path, _, _, key), loaded in zip(misses, parallel.load_files(
-            [(raw, shown, path.stem, key) for path, shown, raw, key in misses], taxonomies)):
+            [(raw, shown, path.stem, key) for path, shown, raw, key in misses], schema)):
         cache.put_file(key, loaded)
         results[path] = loaded
 

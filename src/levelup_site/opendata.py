@@ -1,13 +1,15 @@
 """The case studies as open data: /data/case-studies.json and /data/case-studies.csv.
 
-One record per case study with every front-matter field and absolute URLs. In the
-CSV, lists of ids are joined with "; ", sources are a JSON array, and a cell that a
-spreadsheet would run as a formula is made inert with a leading apostrophe.
+One record per case study with every front-matter field (the site's own fields
+after the built-in ones) and absolute URLs. In the CSV, lists are joined with "; ",
+sources are a JSON array, and a cell that a spreadsheet would run as a formula is
+made inert with a leading apostrophe.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from typing import Any
@@ -46,9 +48,20 @@ def record(study: CaseStudy, site: Site, links: urls.Urls) -> dict[str, Any]:
         "image": image,
         "image_alt": study.image_alt,
         "contact": study.contact,
-        "draft": study.draft,
     })
+    for field in site.declared_fields:
+        fields[field.name] = _plain(study.extra.get(field.name))
+    fields["draft"] = study.draft
     return fields
+
+
+def _plain(value: Any) -> Any:
+    """A declared field's value as JSON holds it: a date as 2022-12-14, a list as a list."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
 
 
 def as_json(site: Site, links: urls.Urls) -> bytes:

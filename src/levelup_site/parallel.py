@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import libc
 from .markdown import MarkdownRenderer
-from .models import Taxonomy
+from .schema import Schema
 
 PARALLEL_THRESHOLD = 200  # files; below this, one process is faster
 CHUNK = 64
@@ -34,7 +34,7 @@ PR_SET_PDEATHSIG = 1
 
 # Per-process state of a worker: what it was started with. Page jobs hold closures
 # over the renderer, which cannot be pickled, so forked workers inherit them instead.
-_worker: tuple[tuple[Taxonomy, ...], MarkdownRenderer] | None = None
+_worker: tuple[Schema, MarkdownRenderer] | None = None
 _forked_jobs: tuple | None = None
 
 
@@ -52,16 +52,16 @@ def start_method() -> str | None:
     return None
 
 
-def load_files(items: list[tuple[bytes, str, str, str]], taxonomies: tuple[Taxonomy, ...]) -> list:
+def load_files(items: list[tuple[bytes, str, str, str]], schema: Schema) -> list:
     """`items` are (raw bytes, display path, file stem, cache key); returns LoadedFile values in order."""
     from .content import load_file
 
     workers = _workers()
     if len(items) < PARALLEL_THRESHOLD or workers < 2:
         renderer = MarkdownRenderer()
-        return [load_file(*item, taxonomies, renderer) for item in items]
+        return [load_file(*item, schema, renderer) for item in items]
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(start_method()),
-                             initializer=_start_worker, initargs=(os.getpid(), taxonomies)) as pool:
+                             initializer=_start_worker, initargs=(os.getpid(), schema)) as pool:
         return list(pool.map(_load_in_worker, items, chunksize=CHUNK))
 
 
@@ -88,17 +88,17 @@ def _exit_when_parent_ends() -> None:
         os._exit(1)
 
 
-def _start_worker(parent: int, taxonomies: tuple[Taxonomy, ...]) -> None:
+def _start_worker(parent: int, schema: Schema) -> None:
     global _worker
     _die_with_parent(parent)
-    _worker = (taxonomies, MarkdownRenderer())
+    _worker = (schema, MarkdownRenderer())
 
 
 def _load_in_worker(item: tuple[bytes, str, str, str]):
     from .content import load_file
 
-    taxonomies, renderer = _worker
-    return load_file(*item, taxonomies, renderer)
+    schema, renderer = _worker
+    return load_file(*item, schema, renderer)
 
 
 def render_files(jobs: list, output: Path, staging: Path, existing: set[str],

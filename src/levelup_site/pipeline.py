@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from . import opendata, render, search_index, urls
 from .cache import BuildCache, code_salt, digest
-from .config import RESERVED_PATHS, SETTINGS_FILE, TAXONOMIES_FILE, load_settings, load_taxonomies
+from .config import RESERVED_PATHS, SETTINGS_FILE, TAXONOMIES_FILE, load_schema, load_settings
 from .content import CASE_STUDY_DIR, PAGES_DIR, Page, load_case_studies, load_pages
 from .errors import Problem, SiteError, display_path
 from .links import broken_links
@@ -139,10 +139,11 @@ def load(project: Project, base_url: str | None = None, drafts: bool = False,
     settings, found = load_settings(project.content, base_url)
     problems += found
     settings_failed = any(not problem.warning for problem in found)
-    taxonomies, found = load_taxonomies(project.content)
-    if found:  # case studies cannot be checked against vocabularies that cannot be read
+    schema, found = load_schema(project.content)
+    if found:  # case studies cannot be checked against a schema that cannot be read
         raise SiteError([*problems, *found])
-    studies, found = load_case_studies(project.content, taxonomies, drafts, cache)
+    taxonomies = schema.taxonomies
+    studies, found = load_case_studies(project.content, schema, drafts, cache)
     problems += found
     pages, found = load_pages(project.content, MarkdownRenderer(), RESERVED_PATHS | {t.id for t in taxonomies})
     problems += found
@@ -151,7 +152,7 @@ def load(project: Project, base_url: str | None = None, drafts: bool = False,
     problems += study_warnings(studies, build_date(), PLACEHOLDERS)
     if settings is None or settings_failed:
         raise SiteError(problems)  # the site cannot be planned without its settings
-    site = Site(settings=settings, taxonomies=taxonomies, case_studies=studies)
+    site = Site(settings=settings, taxonomies=taxonomies, case_studies=studies, fields=schema.fields)
     return Loaded(site=site, pages=pages, index=build_index(site), problems=tuple(problems))
 
 

@@ -15,9 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 
+from . import formats
 from .errors import display_path
 from .pages.inputs import PageJob
 from .pages.views import Layout
@@ -54,8 +56,11 @@ def jsonld(value: Any) -> Markup:
     return Markup(text)
 
 
-def long_date(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
+@pass_context
+def long_date(context: Context, value: dt.date) -> str:
+    """The date in words for the site's language, which it reads from the layout's
+    `site` settings (every page's globals), so each site renders in its own."""
+    return formats.long_date(value, context["site"].language)
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,10 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .config import load_taxonomies
+from .config import load_schema
 from .content import CASE_STUDY_DIR
 from .errors import Problem, SiteError, display_path
-from .models import Taxonomy
-from .schema import FIELDS, suggest
+from .schema import Schema, help_text, suggest
 
 SLUG_MAX = 60
 # The guidance `new` writes in place of the case study's text; a build warns while any
@@ -33,10 +32,25 @@ def slugify(title: str) -> str:
     return slug
 
 
-def new_case_study(content_dir: Path, title: str, values: dict[str, str | list[str] | None],
+def new_case_study(content_dir: Path, title: str, options: dict[str, str],
                    today: dt.date | None = None) -> Path:
-    """Write content/case-studies/<slug>.md; refuse to overwrite; return its path."""
-    taxonomies, problems = load_taxonomies(content_dir)
+    """Write content/case-studies/<slug>.md; refuse to overwrite; return its path.
+    `options` fill in fields by name; a vocabulary's ids are separated by commas."""
+    schema, problems = load_schema(content_dir)
+    taxonomies = schema.taxonomies
+    by_field = {taxonomy.field: taxonomy for taxonomy in taxonomies}
+    names = [field.name for field in schema.fields if field.kind not in ("sources", "bool")] + list(by_field)
+    values: dict[str, str | list[str]] = {}
+    for name, given in options.items():
+        taxonomy = by_field.get(name)
+        if name not in names or name == "title":
+            problems.append(Problem(f"--{name}", None, name, f"'--{name}' is not a field `new` can fill in",
+                                    suggest(name, [n for n in names if n != "title"], "field")))
+        elif taxonomy is None:
+            values[name] = given
+        else:
+            ids = [part.strip() for part in given.split(",") if part.strip()]
+            values[name] = ids if taxonomy.multiple else ",".join(ids)
     slug = slugify(title)
     if not slug:
         problems.append(Problem("title", None, "title", f"'{title}' has no letters or digits to make an address from",
@@ -51,7 +65,7 @@ def new_case_study(content_dir: Path, title: str, values: dict[str, str | list[s
     if problems:
         raise SiteError(problems)
     path = content_dir / CASE_STUDY_DIR / f"{slug}.md"
-    text = template(title, values, taxonomies, today or dt.date.today())
+    text = template(title, values, schema, today or dt.date.today())
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as file:  # "x": never overwrite
@@ -62,7 +76,7 @@ def new_case_study(content_dir: Path, title: str, values: dict[str, str | list[s
     return path
 
 
-def template(title: str, values: dict, taxonomies: tuple[Taxonomy, ...], today: dt.date) -> str:
+def template(title: str, values: dict, schema: Schema, today: dt.date) -> str:
     lines = [
         "---",
         "# A new case study. Fill in every field that is empty, keep the ones that are",
@@ -71,9 +85,9 @@ def template(title: str, values: dict, taxonomies: tuple[Taxonomy, ...], today: 
         "",
     ]
     preset = {"title": title, "published": today.isoformat(), **{k: v for k, v in values.items() if v}}
-    for field in FIELDS:
-        lines.append(f"# {field.help}")
-        if field.name == "sources":
+    for field in schema.fields:
+        lines.append(f"# {help_text(field)}")
+        if field.name == "sources" and field.required:
             lines += [
                 "sources:",
                 '  - title: ""  # e.g. the report or web page the facts come from',
@@ -86,7 +100,7 @@ def template(title: str, values: dict, taxonomies: tuple[Taxonomy, ...], today: 
         else:
             lines.append(f"# {field.name}: {field.example}")
         lines.append("")
-    for taxonomy in taxonomies:
+    for taxonomy in schema.taxonomies:
         optional = "" if taxonomy.required else " (optional)"
         count = "one or more" if taxonomy.multiple else "exactly one"
         lines.append(f"# {taxonomy.name}{optional}: {count} of the ids below.")

@@ -1,14 +1,17 @@
 """The case-study front matter: one table of fields, and the validation it drives.
 
 The field table is the single statement of the schema: validation, the `levelup new`
-template and the README's reference are all made from it. Taxonomy fields (themes,
-outcomes, region, ...) are added from content/taxonomies.yaml, not listed here.
+template and the README's reference are all made from it. `FIELDS` are the built-in
+fields with their defaults; a site's table (`Schema.fields`) is those as site.yaml's
+`fields:` relaxes them, plus the fields it declares. Taxonomy fields are added from
+content/taxonomies.yaml, not listed here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,31 +19,32 @@ from typing import Any
 
 from .errors import Problem
 from .frontmatter import typed_text
-from .models import Source, Taxonomy
+from .models import Field, Source, Taxonomy
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SUMMARY_LIMIT = 300
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    kind: str  # text | date | bool | slug | sources | image
-    required: bool
-    help: str
-    example: str
-
+# Built-in fields every case study needs whatever the site says: the page's heading and
+# the date that orders every list and the feed.
+ESSENTIAL = ("title", "published")
+# The kinds of field a site may declare, with what each expects.
+DECLARED_KINDS = {
+    "text": "one line of text",
+    "date": "a date like 2022-12-14",
+    "url": "an http(s) address",
+    "number": "a number such as 12 or 4.5",
+    "list": "a list of short texts",
+}
 
 FIELDS: tuple[Field, ...] = (
     Field("title", "text", True, "The case study's headline, in sentence case.",
           "Transforming the bus service in Milton Keynes"),
     Field("place", "text", True, "The place the work is in, as people there would name it.",
           "Milton Keynes"),
-    Field("authority", "text", True, "The council or combined authority that led the work.",
+    Field("authority", "text", True, "The organisation that led the work.",
           "Milton Keynes City Council"),
     Field("summary", "text", True,
-          f"One or two plain sentences shown on cards and in search results (at most {SUMMARY_LIMIT} characters).",
-          "How the council set out to transform its bus service."),
+          "One or two plain sentences shown on cards and in search results.",
+          "How the council set out to transform its bus service.", limit=SUMMARY_LIMIT),
     Field("published", "date", True, "When the case study was published, as YYYY-MM-DD.",
           "2022-12-14"),
     Field("sources", "sources", True,
@@ -66,53 +70,72 @@ FIELDS: tuple[Field, ...] = (
 FIELDS_BY_NAME = {field.name: field for field in FIELDS}
 
 
+@dataclass(frozen=True)
+class Schema:
+    """What a case study's front matter may hold: the site's field table and vocabularies."""
+
+    fields: tuple[Field, ...] = FIELDS
+    taxonomies: tuple[Taxonomy, ...] = ()
+
+
+def help_text(field: Field) -> str:
+    """A field's help, with its length limit when it has one."""
+    return f"{field.help} At most {field.limit} characters." if field.limit else field.help
+
+
 def validate(
     data: dict[str, Any],
     lines: dict[str, int],
     path: str,
     default_slug: str,
-    taxonomies: tuple[Taxonomy, ...],
+    schema: Schema,
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """Check front matter against the schema; return clean values and every problem."""
+    """Check front matter against the schema; return clean values and every problem.
+    The site's declared fields' values are gathered under "extra"."""
     problems: list[Problem] = []
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"place": None, "authority": None, "summary": None, "sources": ()}
+    extra: dict[str, Any] = {}
+    taxonomies = schema.taxonomies
 
     def problem(field: str, message: str, hint: str | None = None, key: str | None = None) -> None:
         line = lines.get(key or field, 1)
         problems.append(Problem(path, line, field, message, hint))
 
-    known = [*FIELDS_BY_NAME, *(t.field for t in taxonomies)]
+    known = [*(f.name for f in schema.fields), *(t.field for t in taxonomies)]
     for key in data:
         if str(key) not in known:
             problem(str(key), f"unknown field '{key}'", suggest(str(key), known, "field"))
 
-    for field in FIELDS:
+    for field in schema.fields:
         raw = data.get(field.name)
         if raw is None:
             if field.required:
-                problem(field.name, "is missing", f"add a line like `{field.name}: {field.example}` ({field.help})")
+                problem(field.name, "is missing", f"add a line like `{field.name}: {field.example}` ({help_text(field)})")
             continue
         check = _CHECKS[field.kind]
         value, message = check(raw)
-        if message:
-            problem(field.name, message, field.help)
-        else:
+        if not message and field.limit and len(value) > field.limit:
+            problem(field.name, f"is {len(value)} characters long; the limit is {field.limit}",
+                    "keep it to one or two sentences and move the detail into the body")
+        elif message:
+            problem(field.name, message, help_text(field))
+        elif field.declared:
+            extra[field.name] = value
+        elif field.name != "sources":
             values[field.name] = value
+    values["extra"] = extra
 
-    if "sources" in data and isinstance(data["sources"], list):
+    if isinstance(data.get("sources"), list):
         values["sources"], source_problems = _check_sources(data["sources"], lines, path)
         problems.extend(source_problems)
-        if not source_problems and not values["sources"]:
+        sources_required = any(f.name == "sources" and f.required for f in schema.fields)
+        if not source_problems and not values["sources"] and sources_required:
             problem("sources", "is empty", "give at least one source so readers can check the facts")
 
     if values.get("image") and not values.get("image_alt"):
         problem("image_alt", "is missing: every image needs alternative text",
                 "describe what the picture shows, e.g. `image_alt: A bus at a stop in the city centre`",
                 key="image")
-    summary = values.get("summary")
-    if summary and len(summary) > SUMMARY_LIMIT:
-        problem("summary", f"is {len(summary)} characters long; the limit is {SUMMARY_LIMIT}",
-                "keep it to one or two sentences and move the detail into the body")
     values.setdefault("slug", default_slug)
     if not SLUG_PATTERN.fullmatch(values["slug"]):
         problem("slug", f"'{values['slug']}' cannot be used as a web address",
@@ -147,7 +170,10 @@ def invisible_character(text: str) -> str | None:
 def _check_text(raw: Any) -> tuple[Any, str | None]:
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
         return None, f"expected text, got {_describe(raw)}"
-    text = " ".join((typed_text(raw) or str(raw)).split())  # a number keeps the digits typed
+    # A number keeps the digits typed. Text copied from a web page may carry HTML
+    # entities ("Cemetery&#8217;s"): they are decoded here, once, and every template
+    # escapes the text again on output.
+    text = " ".join(html.unescape(typed_text(raw) or str(raw)).split())
     invisible = invisible_character(text)
     if invisible:
         return None, (f"contains the invisible character {invisible}, which can change how the text "
@@ -194,6 +220,33 @@ def _check_image(raw: Any) -> tuple[Any, str | None]:
     return value, None
 
 
+def _check_url(raw: Any) -> tuple[Any, str | None]:
+    value, message = _check_text(raw)
+    if message:
+        return value, message
+    if not re.match(r"https?://[^\s/]+\.[^\s]+$", value):
+        return None, f"'{value}' is not an http(s) web address"
+    return value, None
+
+
+def _check_number(raw: Any) -> tuple[Any, str | None]:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw != raw or raw in (float("inf"), -float("inf")):
+        return None, f"expected a number, got {_describe(raw)}"
+    return raw, None
+
+
+def _check_list(raw: Any) -> tuple[Any, str | None]:
+    if not isinstance(raw, list):
+        return None, f"expected a list such as [first, second], got {_describe(raw)}"
+    items = []
+    for index, item in enumerate(raw):
+        value, message = _check_text(item)
+        if message:
+            return None, f"item {index + 1} {message}" if message.startswith("is ") else f"item {index + 1}: {message}"
+        items.append(value)
+    return tuple(items), None
+
+
 def _check_sources_shape(raw: Any) -> tuple[Any, str | None]:
     if not isinstance(raw, list):
         return None, f"expected a list of sources (each with title and url), got {_describe(raw)}"
@@ -207,6 +260,9 @@ _CHECKS = {
     "slug": _check_slug,
     "image": _check_image,
     "sources": _check_sources_shape,
+    "url": _check_url,
+    "number": _check_number,
+    "list": _check_list,
 }
 
 

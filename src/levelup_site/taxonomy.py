@@ -5,6 +5,7 @@ Pure functions of the `Site`; terms point at case studies, they do not copy them
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -12,9 +13,6 @@ from dataclasses import dataclass
 
 from .models import CaseStudy, Site, Taxonomy, Term
 
-# The home page's matrix: for each theme, which outcomes its case studies address.
-MATRIX_ROWS = "themes"
-MATRIX_COLUMNS = "outcomes"
 RELATED_LIMIT = 3
 
 
@@ -63,14 +61,14 @@ def build_index(site: Site) -> Index:
     members: dict[tuple[str, str], list[CaseStudy]] = {
         (taxonomy.id, term.id): [] for taxonomy in site.taxonomies for term in taxonomy.terms}
     cells: dict[tuple[str, str], list[CaseStudy]] = {}
-    with_matrix = {MATRIX_ROWS, MATRIX_COLUMNS} <= {taxonomy.id for taxonomy in site.taxonomies}
+    axes = site.matrix_axes  # the home page's matrix: for each row term, which column terms
     for study in site.case_studies:
         for taxonomy_id, term_ids in study.terms.items():
             for term_id in term_ids:
                 members[(taxonomy_id, term_id)].append(study)
-        if with_matrix:
-            for row in study.terms[MATRIX_ROWS]:
-                for column in study.terms[MATRIX_COLUMNS]:
+        if axes:
+            for row in study.terms.get(axes[0].id, ()):
+                for column in study.terms.get(axes[1].id, ()):
                     cells.setdefault((row, column), []).append(study)
     terms = {
         (taxonomy.id, term.id): TermEntry(taxonomy, term, tuple(members[(taxonomy.id, term.id)]))
@@ -79,14 +77,13 @@ def build_index(site: Site) -> Index:
     }
     return Index(
         terms=terms,
-        matrix=_matrix(site, cells) if with_matrix else None,
+        matrix=_matrix(*axes, cells) if axes else None,
         authorities=_authorities(site.case_studies),
-        related=related_all(site.case_studies),
+        related=related_all(site.case_studies, tuple(t.id for t in site.ranking)),
     )
 
 
-def _matrix(site: Site, cells: dict[tuple[str, str], list[CaseStudy]]) -> Matrix:
-    rows, columns = site.taxonomy(MATRIX_ROWS), site.taxonomy(MATRIX_COLUMNS)
+def _matrix(rows: Taxonomy, columns: Taxonomy, cells: dict[tuple[str, str], list[CaseStudy]]) -> Matrix:
     return Matrix(rows, columns, tuple(
         tuple(MatrixCell(row, column, tuple(cells.get((row.id, column.id), ()))) for column in columns.terms)
         for row in rows.terms
@@ -98,12 +95,14 @@ def _authorities(studies: tuple[CaseStudy, ...]) -> tuple[Authority, ...]:
     # Council") are one authority with one anchor, shown under its commonest spelling.
     grouped: dict[str, list[CaseStudy]] = {}
     for study in studies:
+        if study.authority is None:  # a site may make `authority` optional
+            continue
         grouped.setdefault(authority_anchor(study.authority), []).append(study)
     authorities = []
     for anchor, group in grouped.items():
         spellings = Counter(study.authority for study in group)
         name = min(spellings, key=lambda spelling: (-spellings[spelling], spelling))
-        authorities.append(Authority(name=name, anchor=anchor, places=tuple(sorted({s.place for s in group})),
+        authorities.append(Authority(name=name, anchor=anchor, places=tuple(sorted({s.place for s in group if s.place})),
                                      case_studies=tuple(group)))
     return tuple(sorted(authorities, key=lambda authority: (authority.name.casefold(), authority.anchor)))
 
@@ -113,38 +112,37 @@ def authority_anchor(name: str) -> str:
     return "authority-" + (re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "unnamed")
 
 
-def related_all(studies: tuple[CaseStudy, ...], limit: int = RELATED_LIMIT) -> dict[str, tuple[CaseStudy, ...]]:
-    """Related case studies for every case study.
+def related_all(studies: tuple[CaseStudy, ...], ranking: tuple[str, ...],
+                limit: int = RELATED_LIMIT) -> dict[str, tuple[CaseStudy, ...]]:
+    """Related case studies for every case study, ranked by the terms they share in
+    each taxonomy of `ranking` (the site's `related:` roles), the first counting most.
 
-    Only the sets of themes and outcomes matter, so case studies are grouped by them,
-    and for each group the others are visited in tiers of (shared themes, shared
-    outcomes), best tier first, stopping once enough are found. Comparing every pair
-    of case studies instead would be 100 million comparisons at 10,000.
+    Only the sets of terms matter, so case studies are grouped by them, and for each
+    group the others are visited in tiers of (shared terms in the first taxonomy, in
+    the second, ...), best tier first, stopping once enough are found. Comparing every
+    pair of case studies instead would be 100 million comparisons at 10,000.
     """
-    groups: dict[tuple[frozenset, frozenset], list[int]] = {}
+    if not ranking:
+        return {study.slug: () for study in studies}
+    groups: dict[tuple[frozenset, ...], list[int]] = {}
     for index, study in enumerate(studies):  # newest first, so each group is too
-        groups.setdefault(_signature(study), []).append(index)
-    theme_sets = {themes for themes, _ in groups}
-    outcome_sets = {outcomes for _, outcomes in groups}
-    by_shared_themes = _by_overlap(theme_sets)
-    by_shared_outcomes = _by_overlap(outcome_sets)
+        groups.setdefault(_signature(study, ranking), []).append(index)
+    by_shared = [_by_overlap({signature[axis] for signature in groups}) for axis in range(len(ranking))]
 
-    best: dict[tuple[frozenset, frozenset], list[int]] = {}
+    best: dict[tuple[frozenset, ...], list[int]] = {}
     for signature in groups:
-        themes, outcomes = signature
         found: list[int] = []
         wanted = limit + 1  # one spare: each case study drops itself below
-        for shared_themes in range(len(themes), -1, -1):
-            for shared_outcomes in range(len(outcomes), -1, -1):
-                if not (shared_themes or shared_outcomes) or len(found) >= wanted:
-                    continue
-                tier = [index
-                        for other_themes in by_shared_themes[themes].get(shared_themes, ())
-                        for other_outcomes in by_shared_outcomes[outcomes].get(shared_outcomes, ())
-                        for index in groups.get((other_themes, other_outcomes), ())[:wanted]]
-                found += sorted(tier)[: wanted - len(found)]
+        for shared in itertools.product(*(range(len(terms), -1, -1) for terms in signature)):
+            if not any(shared) or len(found) >= wanted:
+                continue
+            tier = [index
+                    for others in itertools.product(*(by_shared[axis][signature[axis]].get(count, ())
+                                                      for axis, count in enumerate(shared)))
+                    for index in groups.get(others, ())[:wanted]]
+            found += sorted(tier)[: wanted - len(found)]
         best[signature] = found
-    return {study.slug: tuple(studies[i] for i in best[_signature(study)] if i != index)[:limit]
+    return {study.slug: tuple(studies[i] for i in best[_signature(study, ranking)] if i != index)[:limit]
             for index, study in enumerate(studies)}
 
 
@@ -159,5 +157,5 @@ def _by_overlap(sets: set[frozenset]) -> dict[frozenset, dict[int, list[frozense
     return result
 
 
-def _signature(study: CaseStudy) -> tuple[frozenset, frozenset]:
-    return frozenset(study.terms.get(MATRIX_ROWS, ())), frozenset(study.terms.get(MATRIX_COLUMNS, ()))
+def _signature(study: CaseStudy, ranking: tuple[str, ...]) -> tuple[frozenset, ...]:
+    return tuple(frozenset(study.terms.get(taxonomy_id, ())) for taxonomy_id in ranking)

@@ -7,18 +7,19 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .. import urls
-from ..models import CaseStudy
+from .. import formats, urls
+from ..models import CaseStudy, Field
 from ..taxonomy import authority_anchor
 from .inputs import Inputs, PageJob
-from .views import CaseStudyView, Fact, SourceView, StudyDetail
+from .views import CaseStudyView, Fact, Link, SourceView, StudyDetail
 
 
 def plan_case_studies(inputs: Inputs) -> Iterator[PageJob]:
     """Keys: the case study's own (body included) and each related case study's metadata."""
     for study in inputs.site.case_studies:
         path = urls.case_study(study.slug)
-        page = inputs.page(path, study.title, study.summary, [("Case studies", urls.CASE_STUDIES)],
+        page = inputs.page(path, study.title, study.summary or study.title,
+                           [(inputs.site.settings.words.case_studies_title, urls.CASE_STUDIES)],
                            kind="article", image=inputs.image_url(study.image, absolute=True),
                            image_alt=study.image_alt)
         related = inputs.index.related[study.slug]
@@ -44,15 +45,38 @@ def detail(inputs: Inputs, study: CaseStudy) -> StudyDetail:
 
 
 def facts(inputs: Inputs, study: CaseStudy) -> tuple[Fact, ...]:
-    places = urls.PLACES + "#" + authority_anchor(study.authority)
-    found = [Fact("Place", (inputs.link(study.place, places),)),
-             Fact("Authority", (inputs.link(study.authority, places),))]
+    words = inputs.site.settings.words
+    found = []
+    if study.authority:
+        places = urls.PLACES + "#" + authority_anchor(study.authority)
+        if study.place:
+            found.append(Fact(words.place, (inputs.link(study.place, places),)))
+        found.append(Fact(words.authority, (inputs.link(study.authority, places),)))
+    elif study.place:
+        found.append(Fact(words.place, (Link(study.place, ""),)))
     for taxonomy in inputs.site.taxonomies:
         term_ids = study.terms.get(taxonomy.id)
         if term_ids:
             links = tuple([inputs.fact_links[(taxonomy.id, term_id)] for term_id in term_ids])
             found.append(Fact(taxonomy.name if len(links) > 1 else taxonomy.singular, links))
+    for field in inputs.site.declared_fields:
+        if field.facts and study.extra.get(field.name) is not None:
+            found.append(Fact(field.label, fact_values(field, study.extra[field.name], inputs.site.settings.language)))
     return tuple(found)
+
+
+def fact_values(field: Field, value: Any, language: str) -> tuple[Link, ...]:
+    """A declared field's value as the key facts show it: as text (written for the
+    site's language), or as a link for an address."""
+    if field.kind == "url":
+        return (Link(value, value),)
+    if field.kind == "date":
+        return (Link(formats.long_date(value, language), ""),)
+    if field.kind == "number":
+        return (Link(formats.number(value, language), ""),)
+    if field.kind == "list":
+        return tuple(Link(item, "") for item in value)
+    return (Link(str(value), ""),)
 
 
 def structured_data(inputs: Inputs, study: CaseStudy) -> dict[str, Any]:
@@ -62,18 +86,20 @@ def structured_data(inputs: Inputs, study: CaseStudy) -> dict[str, Any]:
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": study.title,
-        "description": study.summary,
+        "description": study.summary or study.title,
         "url": inputs.urls.absolute(urls.case_study(study.slug)),
         "datePublished": study.published.isoformat(),
         "dateModified": study.last_changed.isoformat(),
         "inLanguage": settings.language,
-        "author": {"@type": "GovernmentOrganization", "name": study.authority},
         "publisher": {"@type": "Organization", "name": settings.publisher},
-        "spatialCoverage": {"@type": "Place", "name": study.place},
         "keywords": [inputs.term_links[(t.id, term_id)].name
                      for t in inputs.site.taxonomies for term_id in study.terms.get(t.id, ())],
         "isBasedOn": [source.url for source in study.sources],
     }
+    if study.authority:
+        data["author"] = {"@type": settings.words.authority_type, "name": study.authority}
+    if study.place:
+        data["spatialCoverage"] = {"@type": "Place", "name": study.place}
     image = inputs.image_url(study.image, absolute=True)
     if image:
         data["image"] = image

@@ -17,8 +17,8 @@ def plan_feed(inputs: Inputs) -> Iterator[PageJob]:
     """Keys: every case study's metadata (`studies`)."""
     studies, links = inputs.site.case_studies, inputs.urls
     view = FeedView(
-        entries=tuple(FeedEntry(title=s.title, url=links.absolute(urls.case_study(s.slug)), summary=s.summary,
-                                published=s.published, updated=s.last_changed, authority=s.authority)
+        entries=tuple(FeedEntry(title=s.title, url=links.absolute(urls.case_study(s.slug)), summary=s.summary or s.title,
+                                published=s.published, updated=s.last_changed, authority=s.authority or inputs.site.settings.publisher)
                       for s in studies),
         # The newest content date, not the clock, so two builds of one input are identical.
         updated=max((s.last_changed for s in studies), default=EMPTY_FEED_UPDATED),

@@ -32,7 +32,7 @@ class SiteKeys:
     """The keys of site-wide inputs, each computed once per build."""
 
     settings: str
-    vocabulary: str  # every taxonomy and term: names, descriptions, links
+    vocabulary: str  # every taxonomy and term (names, descriptions, links, roles) and the field table
     navigation: str  # the plain pages' slugs and titles, shown in every page's menu
     assets: str  # the static files, which version the stylesheet and script addresses
     membership: str  # which case studies exist and their terms: what counts and pagination read
@@ -48,7 +48,7 @@ def site_keys(site: Site, pages: tuple[Page, ...], asset_version: str) -> SiteKe
     studies = site.case_studies
     return SiteKeys(
         settings=digest("settings", repr(site.settings)),
-        vocabulary=digest("vocabulary", repr(site.taxonomies)),
+        vocabulary=digest("vocabulary", repr(site.taxonomies), repr(site.fields)),
         navigation=digest("navigation", *(f"{page.slug}\0{page.title}" for page in pages)),
         assets=digest("assets", asset_version),
         membership=digest("membership", *(f"{s.slug}\0{sorted(s.terms.items())!r}" for s in studies)),

@@ -1,4 +1,4 @@
-"""The home page: the latest case studies, the theme × outcome matrix, ways to browse."""
+"""The home page: the latest case studies, the matrix of two vocabularies, ways to browse."""
 
 from __future__ import annotations
 

@@ -12,9 +12,6 @@ from ..taxonomy import Index
 from .fingerprint import SiteKeys, site_keys
 from .views import Card, DataUrls, Layout, Link, PageMeta, View, facet_param, link
 
-# The taxonomies whose terms a card shows as tags and the menu links to.
-TAGGED = ("themes", "outcomes")
-
 
 @dataclass(frozen=True)
 class PageJob:
@@ -22,7 +19,7 @@ class PageJob:
 
     Plain values only, so a job can be pickled and rendered in another process."""
 
-    path: str  # output path relative to the site root, e.g. "themes/index.html"
+    path: str  # output path relative to the site root, e.g. "topics/index.html"
     template: str
     view: View
     keys: tuple[str, ...]  # the keys of every input the view (and the layout) is made from
@@ -86,9 +83,10 @@ def make_inputs(site: Site, index: Index, pages: tuple[Page, ...], asset_version
 
 
 def _layout(site: Site, pages: tuple[Page, ...], links: urls.Urls, asset_version: str) -> Layout:
-    navigation = [link(links, "Case studies", urls.CASE_STUDIES)]
-    navigation += [link(links, t.name, urls.taxonomy(t.id)) for t in site.taxonomies if t.id in TAGGED]
-    navigation.append(link(links, "Places", urls.PLACES))
+    words = site.settings.words
+    navigation = [link(links, words.case_studies_title, urls.CASE_STUDIES)]
+    navigation += [link(links, t.name, urls.taxonomy(t.id)) for t in site.taxonomies if t.navigation]
+    navigation.append(link(links, words.places, urls.PLACES))
     navigation += [link(links, p.title, urls.page(p.slug)) for p in pages]
     return Layout(
         site=site.settings,
@@ -100,8 +98,18 @@ def _layout(site: Site, pages: tuple[Page, ...], links: urls.Urls, asset_version
         scripts_url=links.href(f"{urls.STATIC}js/"),
         asset_version=asset_version,
         navigation=tuple(navigation),
+        tags_label=_tags_label(site),
         data_urls=DataUrls(json=links.href(opendata.JSON_PATH), csv=links.href(opendata.CSV_PATH)),
     )
+
+
+def _tags_label(site: Site) -> str:
+    """"Topics and authors": the names of the vocabularies whose terms cards show as tags."""
+    names = [t.name for t in site.taxonomies if t.card_tags]
+    if not names:
+        return "Tags"
+    words = [names[0]] + [name.lower() for name in names[1:]]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _card(inputs: Inputs, study: CaseStudy) -> Card:
@@ -114,6 +122,6 @@ def _card(inputs: Inputs, study: CaseStudy) -> Card:
         authority=study.authority,
         published=study.published,
         draft=study.draft,
-        tags=tuple(tag for t in taxonomies if t.id in TAGGED for tag in inputs.term_links_of(study, t.id)),
+        tags=tuple(tag for t in taxonomies if t.card_tags for tag in inputs.term_links_of(study, t.id)),
         facets=tuple((facet_param(t), " ".join(study.terms.get(t.id, ()))) for t in taxonomies),
     )

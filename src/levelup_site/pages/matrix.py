@@ -1,4 +1,5 @@
-"""The theme × outcome matrix: its table on the home page, and one list per non-empty cell."""
+"""The home page's matrix of two vocabularies (their `matrix: rows` and `matrix: columns`
+roles): its table on the home page, and one list per non-empty cell."""
 
 from __future__ import annotations
 
@@ -16,16 +17,17 @@ def plan_matrix_cells(inputs: Inputs) -> Iterator[PageJob]:
     if matrix is None:
         return
     rows, columns = matrix.rows, matrix.columns
+    studies = inputs.site.settings.words.case_studies_title
     for row in matrix.cells:
         for cell in row:
             if not cell.case_studies:
                 continue
             yield from paginate(
                 inputs, urls.matrix_cell(rows.id, cell.row.id, cell.column.id), f"{cell.row.name}: {cell.column.name}",
-                f"Case studies on {cell.row.name.lower()} with {cell.column.name.lower()} outcomes.",
+                f"{studies} on {cell.row.name.lower()} that address {cell.column.name.lower()}.",
                 [(rows.name, urls.taxonomy(rows.id)), (cell.row.name, urls.term(rows.id, cell.row.id))],
                 Intro(kicker=f"{rows.singular} and {columns.singular.lower()}",
-                      description=f"Case studies about {cell.row.name.lower()} that "
+                      description=f"{studies} about {cell.row.name.lower()} that "
                                   f"address {cell.column.name.lower()}.",
                       publisher=None, url=None),
                 cell.case_studies)
@@ -36,8 +38,15 @@ def matrix_view(inputs: Inputs) -> MatrixView | None:
     matrix = inputs.index.matrix
     if matrix is None:
         return None
+    words = inputs.site.settings.words
+    rows, columns = matrix.rows, matrix.columns
     return MatrixView(
-        rows_name=matrix.rows.singular,
+        heading=words.matrix_heading or f"{rows.name} and {columns.name.lower()}",
+        description=words.matrix_description or (
+            f"For each {rows.singular.lower()}, how many {words.case_studies} address each "
+            f"{columns.singular.lower()}. Select a number to see those {words.case_studies}."),
+        rows_name=rows.singular,
+        columns_name=columns.singular,
         columns=tuple(inputs.term_links[(matrix.columns.id, term.id)] for term in matrix.columns.terms),
         rows=tuple(
             MatrixRow(

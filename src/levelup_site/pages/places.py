@@ -1,4 +1,5 @@
-"""Places: every case study by region and by the authority that led it."""
+"""Places: every case study by the vocabulary that groups places (its `places:` role)
+and by the organisation that led it."""
 
 from __future__ import annotations
 
@@ -6,21 +7,21 @@ from collections.abc import Iterator
 
 from .. import urls
 from .inputs import Inputs, PageJob
-from .views import AuthorityView, PlacesView, Region
-
-REGION_FIELD = "region"
+from .views import AuthorityView, PlaceGroup, PlacesView
 
 
 def plan_places(inputs: Inputs) -> Iterator[PageJob]:
     """Keys: every case study's metadata (`studies`): each one is listed twice."""
     index = inputs.index
-    regions = next((t for t in inputs.site.taxonomies if t.field == REGION_FIELD), None)
+    grouping = inputs.site.places_taxonomy
+    words = inputs.site.settings.words
     view = PlacesView(
-        page=inputs.page(urls.PLACES, "Places", "Case studies by region of England and by council.", []),
-        regions=() if regions is None else tuple(
-            Region(name=term.name, url=inputs.term_links[(regions.id, term.id)].url,
-                   cards=inputs.cards_of(index.entry(regions.id, term.id).case_studies))
-            for term in regions.terms),
+        page=inputs.page(urls.PLACES, words.places, words.places_description, []),
+        groups_heading="" if grouping is None else f"By {grouping.singular.lower()}",
+        groups=() if grouping is None else tuple(
+            PlaceGroup(name=term.name, url=inputs.term_links[(grouping.id, term.id)].url,
+                       cards=inputs.cards_of(index.entry(grouping.id, term.id).case_studies))
+            for term in grouping.terms),
         authorities=tuple(AuthorityView(name=a.name, anchor=a.anchor, places=a.places,
                                         cards=inputs.cards_of(a.case_studies))
                           for a in index.authorities),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import urls
-from .inputs import TAGGED, Inputs, PageJob
+from .inputs import Inputs, PageJob
 from .lists import facets
 from .views import SearchView
 
@@ -13,13 +13,14 @@ from .views import SearchView
 def plan_search(inputs: Inputs) -> Iterator[PageJob]:
     """Keys: `membership`, for the filters' counts."""
     taxonomies = inputs.site.taxonomies
+    words = inputs.site.settings.words
     view = SearchView(
-        page=inputs.page(urls.SEARCH, "Search case studies", "Search the text of every case study.", []),
+        page=inputs.page(urls.SEARCH, f"Search {words.case_studies}", f"Search the text of every {words.case_study}.", []),
         filters=facets(inputs),
         bundle_url=inputs.urls.href(urls.SEARCH_INDEX),
         base_path=inputs.urls.base_path,
-        browse=(inputs.link("all case studies", urls.CASE_STUDIES),
-                *(inputs.link(t.name.lower(), urls.taxonomy(t.id)) for t in taxonomies if t.id in TAGGED),
-                inputs.link("places", urls.PLACES)),
+        browse=(inputs.link(f"all {words.case_studies}", urls.CASE_STUDIES),
+                *(inputs.link(t.name.lower(), urls.taxonomy(t.id)) for t in taxonomies if t.navigation),
+                inputs.link(words.places.lower(), urls.PLACES)),
     )
     yield inputs.job(urls.SEARCH, "search.html", view, inputs.keys.membership)

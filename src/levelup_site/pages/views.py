@@ -19,7 +19,7 @@ from ..models import Settings, Taxonomy
 
 
 def facet_param(taxonomy: Taxonomy) -> str:
-    """The query-string name of a taxonomy's filter: "theme" for the themes field."""
+    """The query-string name of a taxonomy's filter: "topic" for a list in the topics field."""
     field = taxonomy.field
     return field[:-1] if taxonomy.multiple and field.endswith("s") else field
 
@@ -29,7 +29,8 @@ def facet_param(taxonomy: Taxonomy) -> str:
 class Link:
     name: str
     url: str
-    filter: str | None = None  # a search filter, "theme:transport", on a case page's facts
+    filter: str | None = None  # a search filter, "topic:transport", on a case page's facts
+    # An empty url: a value shown as text, as a key fact of a field the site declared.
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Layout:
     asset_version: str
     navigation: tuple[Link, ...]
     data_urls: DataUrls
+    tags_label: str = "Tags"  # what a card's tags are, for screen readers: "Topics and authors"
 
     def script_url(self, name: str) -> str:
         return f"{self.scripts_url}{name}?v={self.asset_version}"
@@ -78,9 +80,9 @@ class Card:
 
     title: str
     url: str
-    summary: str
-    place: str
-    authority: str
+    summary: str | None  # a site may make summary, place and authority optional
+    place: str | None
+    authority: str | None
     published: dt.date
     draft: bool
     tags: tuple[Link, ...]
@@ -145,7 +147,7 @@ class SourceView:
 @dataclass(frozen=True)
 class StudyDetail:
     title: str
-    summary: str
+    summary: str | None
     draft: bool
     published: dt.date
     updated: dt.date | None
@@ -180,7 +182,10 @@ class MatrixRow:
 
 @dataclass(frozen=True)
 class MatrixView:
+    heading: str
+    description: str
     rows_name: str
+    columns_name: str  # the columns' singular, for the table's caption
     columns: tuple[Link, ...]
     rows: tuple[MatrixRow, ...]
 
@@ -223,7 +228,7 @@ class TaxonomyView:  # taxonomy.html
 
 
 @dataclass(frozen=True)
-class Region:
+class PlaceGroup:
     name: str
     url: str
     cards: tuple[Card, ...]
@@ -240,7 +245,8 @@ class AuthorityView:
 @dataclass(frozen=True)
 class PlacesView:  # places.html
     page: PageMeta
-    regions: tuple[Region, ...]
+    groups_heading: str  # "By <singular>" of the vocabulary that groups places; empty when none does
+    groups: tuple[PlaceGroup, ...]
     authorities: tuple[AuthorityView, ...]
 
 
