@@ -11,6 +11,7 @@ import re
 import pytest
 
 from conftest import SETTINGS
+from levelup_site.cli import main
 from levelup_site.config import load_schema
 from levelup_site.errors import SiteError
 from levelup_site.pipeline import Project, build, check
@@ -149,3 +150,15 @@ def test_html_entities_in_front_matter_are_decoded_once_and_escaped_on_output(si
     crumbs = page.split('aria-label="Breadcrumb"', 1)[1].split("</nav>", 1)[0]
     assert "The Cemetery\u2019s trees &amp; paths" in crumbs
     assert ">St Ives<" in page  # a decoded no-break space is spacing like any other
+
+
+def test_levelup_new_fills_in_any_field_of_the_sites_schema(fielded, capsys):
+    code = main(["new", "Library hours", "--content", str(fielded.content), "--internal_ref", "R-7",
+                 "--themes", "transport,parks", "--region=london"])
+    assert code == 0, capsys.readouterr().err
+    text = (fielded.content / "case-studies" / "library-hours.md").read_text(encoding="utf-8")
+    assert 'internal_ref: "R-7"' in text and "themes: [transport, parks]" in text and "region: london" in text
+    assert main(["new", "Other", "--content", str(fielded.content), "--budgte", "12"]) == 1
+    assert "--budgte" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # other commands still refuse options they do not know
+        main(["check", "--content", str(fielded.content), "--budget", "12"])

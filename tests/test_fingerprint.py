@@ -109,6 +109,18 @@ CHANGES: dict[str, Callable[[SiteFolder], None]] = {
     **{f"term {tid} {field}": term(tid, 0, field, value)
        for tid in TAXONOMIES for field, value in (("name", "Renamed"), ("description", "Renamed."),
                                                  ("url", "https://example.org/about"), ("publisher", "Someone"))},
+    # Words, fields and roles: each changes what some pages show.
+    **{f"word {name}": setting("words", {name: value}) for name, value in (
+        ("case_studies", "posts"), ("case_study", "post"), ("places", "Branches"), ("authority", "Branch"),
+        ("authority_type", "Library"), ("intro", "Hello."), ("matrix_heading", "Grid"), ("by_authority", "By branch"))},
+    "field declared as a fact": setting("fields", {"contact": {"label": "Who to ask"}, "extra": {"kind": "text"}}),
+    **{f"role {tid} {role}": vocabulary(lambda t, tid=tid, role=role, value=value: t[tid].update({role: value}))
+       for tid, role, value in (("themes", "navigation", False), ("themes", "card_tags", False),
+                                ("regions", "places", False), ("regions", "navigation", True))},
+    "role matrix swapped": vocabulary(lambda t: (t["themes"].update(matrix="columns"),
+                                                 t["outcomes"].update(matrix="rows"))),
+    "role related ranks swapped": vocabulary(lambda t: (t["themes"].update(related=2),
+                                                        t["outcomes"].update(related=1))),
     "term added": vocabulary(lambda t: t["outcomes"]["terms"].append(
         {"id": "skills", "name": "Skills", "description": "Learning."})),
     "page title": replace_in("content/pages/about.md", "title: About us", "title: About the team"),

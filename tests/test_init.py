@@ -110,3 +110,15 @@ def test_starter_workflows_pass_actionlint(path, tmp_path):
     result = subprocess.run([*command, f".github/workflows/{path.name}"], cwd=site, capture_output=True, text=True,
                             check=False, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_starter_shows_roles_fields_and_words_in_neutral_words(tmp_path):
+    main(["init", str(tmp_path / "mysite")])
+    content = tmp_path / "mysite" / "content"
+    settings = yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8"))
+    assert {"fields", "words"} <= set(settings)
+    build(Project.at(content), tmp_path / "site")
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<h2 id="matrix-heading">Themes and outcomes</h2>' in home, "the starter's roles give a matrix"
+    assert "council or combined authority" not in home and "By organisation" in (
+        tmp_path / "site" / "places" / "index.html").read_text(encoding="utf-8")

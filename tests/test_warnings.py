@@ -55,7 +55,7 @@ def test_markdown_files_the_build_does_not_read_are_named_with_where_they_belong
 @pytest.mark.parametrize(("fields", "body", "field", "where", "message"), [
     ({"published": "2099-01-01"}, "Text.\n", "published", "published:", "is 2099-01-01, which is still to come"),
     ({}, "", "body", "---", "is empty"),
-    ({}, "## About\n\nWhat the council did, for whom, and why. More.\n", "body", "## About",
+    ({}, "## About\n\nWhat was done, for whom, and why. More.\n", "body", "## About",
      "still has the template's text"),
 ])
 def test_a_case_study_that_is_probably_unfinished_gets_a_warning(site_folder, capsys, fields, body, field, where,

@@ -16,8 +16,8 @@ SLUG_MAX = 60
 # The guidance `new` writes in place of the case study's text; a build warns while any
 # of it is still there.
 PLACEHOLDERS = (
-    "What the council did, for whom, and why.",
-    "What worked, what was hard, and what another council would need to do the same.",
+    "What was done, for whom, and why.",
+    "What worked, what was hard, and what others would need to do the same.",
 )
 APOSTROPHES = re.compile("['\u2019\u02bc]")
 
