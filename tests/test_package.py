@@ -69,8 +69,10 @@ def test_the_wheel_holds_every_module_the_theme_and_the_starter_site(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {"levelup_site/" + path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*")
                 if path.is_file() and "__pycache__" not in path.parts}
+    # Hidden files (static/images/.gitkeep) are never part of a site, so the theme need not carry them.
     expected |= {f"levelup_site/theme/{folder}/" + path.relative_to(REPO / folder).as_posix()
-                 for folder in ("templates", "static") for path in (REPO / folder).rglob("*") if path.is_file()}
+                 for folder in ("templates", "static") for path in (REPO / folder).rglob("*")
+                 if path.is_file() and not path.name.startswith(".")}
     missing = sorted(expected - names)
     assert not missing, "list new subpackages under [tool.setuptools] packages in pyproject.toml"
     assert "levelup_site/starter/.github/workflows/deploy.yml" in names

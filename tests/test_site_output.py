@@ -209,7 +209,7 @@ def card_titles(tree: Node) -> list[str]:
 @pytest.fixture
 def site(site_folder):
     site_folder.write_yaml("taxonomies.yaml", TAXONOMIES)
-    (site_folder.root / "static" / "images").mkdir()
+    (site_folder.root / "static" / "images").mkdir(exist_ok=True)
     (site_folder.root / "static" / "images" / "cycle-lane.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     add_cases(site_folder)
     return site_folder
