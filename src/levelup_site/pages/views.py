@@ -221,6 +221,7 @@ class TaxonomyView:  # taxonomy.html
     page: PageMeta
     taxonomy: TaxonomyIntro
     terms: tuple[TermSummary, ...]
+    pagination: Pagination
     unlisted: int = 0  # terms with no case studies, and so no page
 
 
