@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from . import urls
 from .errors import Problem, project_path
 from .frontmatter import FrontMatterError, load_yaml
 from .models import Settings, Taxonomy, Term
@@ -52,7 +53,8 @@ def load_settings(content_dir: Path, base_url: str | None = None) -> tuple[Setti
         invisible_problem(value, shown, lines.get(key), key, problems)
         return " ".join(value.split())
 
-    known = {"title", "description", "base_url", "language", "publisher", "latest_count", "page_size"}
+    known = {"title", "description", "base_url", "language", "publisher", "latest_count", "page_size",
+             *ADDRESS_SETTINGS}
     for key in data:
         if key not in known:
             problems.append(Problem(shown, lines.get(str(key)), str(key), f"unknown setting '{key}'",
@@ -79,8 +81,50 @@ def load_settings(content_dir: Path, base_url: str | None = None) -> tuple[Setti
         language=text("language", "en-GB"),
         publisher=text("publisher", data.get("title", "")),
         latest_count=latest,
+        **_address_settings(data, lines, shown, problems),
     )
     return settings, problems
+
+
+# Where pages live, what the feed carries and who to contact: see README "Site settings".
+ADDRESS_SETTINGS = ("permalink", "feed_size", "contact", "empty_term_pages")
+
+
+def _address_settings(data: dict[str, Any], lines: dict[str, int], shown: str,
+                      problems: list[Problem]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+
+    def problem(key: str, message: str, hint: str | None = None) -> None:
+        problems.append(Problem(shown, lines.get(key), key, message, hint))
+
+    permalink = data.get("permalink", urls.DEFAULT_PERMALINK)
+    wrong = ("expected text", f"e.g. {urls.DEFAULT_PERMALINK}") if not isinstance(permalink, str) \
+        else urls.permalink_problem(permalink)
+    if wrong is None and urls.permalink_root(permalink) in RESERVED_PATHS - {"case-studies"}:
+        wrong = (f"'{urls.permalink_root(permalink)}/' holds other pages of the site",
+                 f"choose another folder, e.g. {urls.DEFAULT_PERMALINK}")
+    if wrong:
+        problem("permalink", *wrong)
+    else:
+        found["permalink"] = permalink
+    feed_size = data.get("feed_size", 50)
+    if isinstance(feed_size, bool) or not isinstance(feed_size, int) or feed_size < 1:
+        problem("feed_size", "expected a whole number of 1 or more", "how many of the newest case studies the feed carries")
+    else:
+        found["feed_size"] = feed_size
+    contact = data.get("contact")
+    if contact is not None:
+        if not isinstance(contact, str) or not re.fullmatch(r"[^@\s/]+@[^@\s/]+\.[^@\s/]+|https?://\S+|/\S*", contact):
+            problem("contact", f"'{contact}' is not an email address, a web address or a path on this site",
+                    "e.g. team@example.org, https://github.com/owner/repo/issues or /contribute/")
+        else:
+            found["contact"] = contact
+    empty = data.get("empty_term_pages", False)
+    if not isinstance(empty, bool):
+        problem("empty_term_pages", "expected true or false", "true gives terms without case studies pages too")
+    else:
+        found["empty_term_pages"] = empty
+    return found
 
 
 def load_taxonomies(content_dir: Path) -> tuple[tuple[Taxonomy, ...], list[Problem]]:

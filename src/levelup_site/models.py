@@ -47,6 +47,11 @@ class Settings:
     publisher: str
     latest_count: int
     page_size: int = 50
+    # Where case studies live, a pattern checked by urls.permalink_problem.
+    permalink: str = "/case-studies/{slug}/"
+    feed_size: int = 50  # how many of the newest case studies the feed carries
+    contact: str | None = None  # an email address or web address for readers of the site
+    empty_term_pages: bool = False  # whether terms without case studies get pages
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class CaseStudy:
     image: str | None = None
     image_alt: str | None = None
     contact: str | None = None
+    aliases: tuple[str, ...] = ()  # earlier site paths that redirect here ("/old/page/")
     draft: bool = False
     # Where each front-matter field and the body start in the file, for messages.
     field_lines: Mapping[str, int] = field(default_factory=lambda: TermMap({}))

@@ -151,6 +151,7 @@ PAGES = {
     "matrix-cell": (None, None),
     "outcomes": ("outcomes/", None),
     "places": ("places/", None),
+    "authority": ("places/milton-keynes-city-council/", None),
     "about": ("about/", None),
     "contribute": ("contribute/", None),
     "404": ("404.html", None),

@@ -83,7 +83,8 @@ def test_markdown_features_make_valid_html(site_folder):
     images.mkdir(parents=True, exist_ok=True)
     (images / "buses.png").write_bytes(PIXEL)
     site_folder.add("rich", body=RICH_BODY, title="Every kind of content", image="images/buses.png",
-                    image_alt="A bus at a stop in Testford", updated="2023-02-03", contact="transport@example.org")
+                    image_alt="A bus at a stop in Testford", updated="2023-02-03", contact="transport@example.org",
+                    aliases=["/news/2019/rich/", "/old/rich.html"])
     site_folder.add("plain", title="Greener parks", themes=["parks"], outcomes=["health", "climate"],
                     region="london")
     build_site(site_folder.content, site_folder.output, "https://example.org/sub/")

@@ -17,7 +17,7 @@ from .views import CaseStudyView, Fact, SourceView, StudyDetail
 def plan_case_studies(inputs: Inputs) -> Iterator[PageJob]:
     """Keys: the case study's own (body included) and each related case study's metadata."""
     for study in inputs.site.case_studies:
-        path = urls.case_study(study.slug)
+        path = inputs.urls.case_study(study)
         page = inputs.page(path, study.title, study.summary, [("Case studies", urls.CASE_STUDIES)],
                            kind="article", image=inputs.image_url(study.image, absolute=True),
                            image_alt=study.image_alt)
@@ -44,7 +44,7 @@ def detail(inputs: Inputs, study: CaseStudy) -> StudyDetail:
 
 
 def facts(inputs: Inputs, study: CaseStudy) -> tuple[Fact, ...]:
-    places = urls.PLACES + "#" + authority_anchor(study.authority)
+    places = urls.authority(authority_anchor(study.authority))  # the authority's own page
     found = [Fact("Place", (inputs.link(study.place, places),)),
              Fact("Authority", (inputs.link(study.authority, places),))]
     for taxonomy in inputs.site.taxonomies:
@@ -63,7 +63,7 @@ def structured_data(inputs: Inputs, study: CaseStudy) -> dict[str, Any]:
         "@type": "Article",
         "headline": study.title,
         "description": study.summary,
-        "url": inputs.urls.absolute(urls.case_study(study.slug)),
+        "url": inputs.urls.absolute(inputs.urls.case_study(study)),
         "datePublished": study.published.isoformat(),
         "dateModified": study.last_changed.isoformat(),
         "inLanguage": settings.language,

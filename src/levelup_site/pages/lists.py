@@ -25,7 +25,7 @@ def facets(inputs: Inputs) -> tuple[Facet, ...]:
         Facet(param=facet_param(t), field=t.field, label=t.singular, terms=tuple(
             FacetTerm(id=term.id, name=term.name, url=inputs.term_links[(t.id, term.id)].url,
                       count=len(inputs.index.entry(t.id, term.id).case_studies))
-            for term in t.terms))
+            for term in t.terms if inputs.has_page(t.id, term.id)))
         for t in inputs.site.taxonomies)
 
 

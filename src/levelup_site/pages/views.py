@@ -53,6 +53,7 @@ class Layout:
     asset_version: str
     navigation: tuple[Link, ...]
     data_urls: DataUrls
+    contact_url: str | None = None  # the site's contact setting as a link (mailto: for an email address)
 
     def script_url(self, name: str) -> str:
         return f"{self.scripts_url}{name}?v={self.asset_version}"
@@ -220,28 +221,39 @@ class TaxonomyView:  # taxonomy.html
     page: PageMeta
     taxonomy: TaxonomyIntro
     terms: tuple[TermSummary, ...]
+    pagination: Pagination
+    unlisted: int = 0  # terms with no case studies, and so no page
 
 
 @dataclass(frozen=True)
 class Region:
     name: str
-    url: str
-    cards: tuple[Card, ...]
+    url: str | None  # None for a region with no case studies (and so no page)
+    count: int
 
 
 @dataclass(frozen=True)
 class AuthorityView:
     name: str
-    anchor: str
+    url: str  # its own page, listing its case studies
     places: tuple[str, ...]
-    cards: tuple[Card, ...]
+    count: int
+
+
+@dataclass(frozen=True)
+class AuthorityGroup:
+    """Authorities whose names start with one letter, so a long index stays scannable."""
+
+    letter: str
+    anchor: str
+    authorities: tuple[AuthorityView, ...]
 
 
 @dataclass(frozen=True)
 class PlacesView:  # places.html
     page: PageMeta
     regions: tuple[Region, ...]
-    authorities: tuple[AuthorityView, ...]
+    authorities: tuple[AuthorityGroup, ...]
 
 
 @dataclass(frozen=True)
@@ -276,10 +288,19 @@ class FeedEntry:
 
 @dataclass(frozen=True)
 class FeedView:  # feed.xml
-    entries: tuple[FeedEntry, ...]
+    entries: tuple[FeedEntry, ...]  # the newest `feed_size`
     updated: dt.date
     feed_url: str
     home: str
+    author_uri: str | None  # the site's contact, as Atom's author uri or email
+    author_email: str | None
+
+
+@dataclass(frozen=True)
+class RedirectView:  # redirect.html
+    title: str  # of the page redirected to
+    url: str
+    canonical: str
 
 
 @dataclass(frozen=True)
@@ -299,7 +320,7 @@ class RobotsView:  # robots.txt
 
 
 View = (ListView | CaseStudyView | HomeView | TaxonomyView | PlacesView | SearchView | PlainView
-        | NotFoundView | FeedView | SitemapView | RobotsView)
+        | NotFoundView | FeedView | SitemapView | RobotsView | RedirectView)
 
 
 def link(links: urls.Urls, name: str, site_path: str) -> Link:
