@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 
 from .case_study import plan_case_studies
 from .feeds import plan_feed, plan_robots, plan_sitemap
+from .finder_index import plan_finder_index
 from .home import plan_home
 from .inputs import Inputs, PageJob, make_inputs
 from .lists import plan_case_study_list
@@ -35,6 +36,7 @@ PLANNERS: tuple[Planner, ...] = (
     plan_matrix_cells,
     plan_places,
     plan_search,
+    plan_finder_index,
     plan_plain_pages,
     plan_not_found,
     plan_feed,
