@@ -258,7 +258,7 @@
       facet.note = element("p", { id: findId + "-note", "class": "filter-form__note" });
       facet.findBox.addEventListener("input", function () {
         facet.find = facet.findBox.value.trim().toLowerCase();
-        load().then(function () { showOptions(facet, current, lastCounts); });
+        load().then(function () { if (lastCounts) showOptions(facet, current, lastCounts); else show(current); });
       });
     }
     facet.options = element("div", { "class": "filter-form__options" });
