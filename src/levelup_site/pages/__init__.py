@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from .authority import plan_authorities
 from .case_study import plan_case_studies
 from .feeds import plan_feed, plan_robots, plan_sitemap
+from .finder_index import plan_finder_index
 from .home import plan_home
 from .inputs import Inputs, PageJob, make_inputs
 from .lists import plan_case_study_list
@@ -38,6 +39,7 @@ PLANNERS: tuple[Planner, ...] = (
     plan_places,
     plan_authorities,
     plan_search,
+    plan_finder_index,
     plan_plain_pages,
     plan_not_found,
     plan_redirects,

@@ -98,10 +98,21 @@ class FacetTerm:
 
 @dataclass(frozen=True)
 class Facet:
+    """One filter of a list: the terms that have case studies. A long vocabulary shows
+    only its most used terms; `more` holds the rest, reached through a box or a link."""
+
     param: str
     field: str
-    label: str
+    label: str  # the taxonomy's singular name, "Theme"
+    plural: str  # its name, "Themes"
+    url: str  # the taxonomy's page, listing every term
+    tagged: bool  # shown as tags on cards
     terms: tuple[FacetTerm, ...]
+    more: tuple[FacetTerm, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return len(self.terms) + len(self.more)
 
 
 @dataclass(frozen=True)
@@ -129,6 +140,16 @@ class ListView:  # list.html
     cards: tuple[Card, ...]
     pagination: Pagination
     filters: tuple[Facet, ...] | None
+    finder: FinderLinks | None = None
+
+
+@dataclass(frozen=True)
+class FinderLinks:
+    """Where the list's script finds its index, and the list's first page."""
+
+    index_url: str
+    list_url: str
+    page_size: int
 
 
 @dataclass(frozen=True)
@@ -263,6 +284,17 @@ class SearchView:  # search.html
     bundle_url: str
     base_path: str
     browse: tuple[Link, ...]
+    list_url: str  # the list of case studies, with filters: the way in without JavaScript
+
+
+@dataclass(frozen=True)
+class FinderIndexView:  # finder.json
+    """What the list's filters read in the browser: per case study only what a card
+    shows and what is filtered and searched on, terms as numbers into `facets`."""
+
+    page_size: int
+    facets: tuple[dict[str, Any], ...]
+    studies: tuple[tuple[Any, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -320,7 +352,7 @@ class RobotsView:  # robots.txt
 
 
 View = (ListView | CaseStudyView | HomeView | TaxonomyView | PlacesView | SearchView | PlainView
-        | NotFoundView | FeedView | SitemapView | RobotsView | RedirectView)
+        | NotFoundView | FeedView | SitemapView | RobotsView | RedirectView | FinderIndexView)
 
 
 def link(links: urls.Urls, name: str, site_path: str) -> Link:
