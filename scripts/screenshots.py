@@ -4,9 +4,11 @@
 
 Builds the bundled content into a temporary folder, serves it on 127.0.0.1 under
 /levelup/, and saves full-page PNGs at 375 px and 1280 px wide of the home page, a
-filtered list of case studies and a case study page:
+filtered list of case studies (on a phone: with its filters open, as a reader ticking
+them sees it), a case study page and a page of search results:
 
     home-375.png  home-1280.png  filtered-375.png  filtered-1280.png  case-375.png  case-1280.png
+    search-375.png  search-1280.png
 
 Needs the test extra (`pip install -e '.[test]'`, for Playwright) and Debian's Chromium
 at /usr/bin/chromium (`apt-get install chromium`).
@@ -31,15 +33,17 @@ WIDTHS = (375, 1280)
 SHOTS = {
     "home": ("", None),
     "filtered": ("case-studies/?theme=parks-and-green-spaces&outcome=health-wellbeing",
-                 # until the script has filtered the list and the count says so
+                 # until the script has filtered the list: the chosen filters are shown
                  """() => {
-                     const count = document.querySelector('#results-count');
-                     const cards = [...document.querySelectorAll('#results > li.card')];
-                     const shown = cards.filter(card => !card.hidden).length;
-                     return count && document.querySelector('#filter-form') && shown < cards.length
-                         && count.textContent.trim().startsWith(shown + ' ');
+                     const chosen = document.querySelector('#chosen-filters');
+                     const toggle = document.querySelector('.filters__toggle');
+                     if (!chosen || chosen.hidden) return false;
+                     // On a phone, open the panel, as a reader ticking filters has it.
+                     if (toggle && toggle.offsetParent && toggle.getAttribute('aria-expanded') === 'false') toggle.click();
+                     return true;
                  }"""),
     "case": ("case-studies/milton-keynes-buses/", None),
+    "search": ("search/?q=council", "() => document.querySelectorAll('#search-results li').length > 0"),
 }
 
 

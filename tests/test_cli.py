@@ -66,3 +66,18 @@ def test_readme_front_matter_reference_matches_the_schema():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split(START, 1)[1].split(END, 1)[0].strip()
     assert section == reference(schema), "run `python -m levelup_site.reference` to update README.md"
+
+
+def test_a_template_mistake_is_named_from_the_project_with_its_line(site_folder, capsys, monkeypatch):
+    site_folder.add("buses")
+    base = site_folder.root / "templates" / "base.html"
+    lines = base.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, "{{ site.no_such_setting }}")
+    base.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.chdir(site_folder.root)
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("templates/base.html:4: template error:"), err
+    assert "written" not in err  # check never writes, so it does not say so
+    assert main(["build"]) == 1
+    assert capsys.readouterr().err.rstrip().endswith("Nothing was written.")

@@ -36,7 +36,9 @@ def test_every_documented_key_is_accepted(tmp_path):
     """The keys of the reference, each given a value, load without a problem."""
     words = {word.name: "x" for word in fields(Words)}
     field = {"kind": "text", "required": False, "limit": 10, "label": "X", "facts": True, "help": "X.", "example": "x"}
-    settings = {**SETTINGS, "page_size": 10, "words": words, "fields": {"extra": field}}
+    settings = {**SETTINGS, "page_size": 10, "words": words, "fields": {"extra": field},
+                "permalink": "/{year}/{slug}/", "feed_size": 5, "contact": "team@example.org",
+                "empty_term_pages": True}
     assert set(settings) == {key.name for key in SETTING_KEYS}
     assert set(field) == {key.name for key in FIELD_KEYS}
     taxonomies = {**TAXONOMIES}

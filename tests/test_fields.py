@@ -75,11 +75,11 @@ def test_declared_fields_show_among_the_key_facts_and_in_the_open_data(fielded):
                 website="https://project.example.org/", partners=["Testford College", "Bus Co & Sons"])
     build(Project.at(fielded.content), fielded.output)
     page = (fielded.output / "case-studies" / "full" / "index.html").read_text(encoding="utf-8")
-    facts = dict(re.findall(r"<dt>([^<]+)</dt>\s*<dd>(.*?)</dd>", page))
-    assert facts["Budget (£)"] == "1,250,000"
-    assert facts["Started"] == "14 December 2022"
-    assert facts["Website"] == '<a href="https://project.example.org/">https://project.example.org/</a>'
-    assert facts["Partners"] == "Testford College, Bus Co &amp; Sons"
+    facts = dict(re.findall(r"<dt>([^<]+)</dt>\s*<dd[^>]*>(.*?)</dd>", page))
+    assert facts["Budget (£)"] == "<bdi>1,250,000</bdi>"
+    assert facts["Started"] == "<bdi>14 December 2022</bdi>"
+    assert facts["Website"] == '<a href="https://project.example.org/"><bdi>https://project.example.org/</bdi></a>'
+    assert facts["Partners"] == "<bdi>Testford College</bdi>, <bdi>Bus Co &amp; Sons</bdi>"
     assert "internal_ref" not in page and "A1" not in page.split("<main", 1)[1], "not configured as a fact"
     record = json.loads((fielded.output / "data" / "case-studies.json").read_text())["case_studies"][0]
     assert (record["budget"], record["started"], record["website"], record["partners"], record["internal_ref"]) == (
@@ -145,7 +145,7 @@ def test_html_entities_in_front_matter_are_decoded_once_and_escaped_on_output(si
     site_folder.add("cemetery", title="The Cemetery&#8217;s trees &amp; paths", place="St&nbsp;Ives")
     build(Project.at(site_folder.content), site_folder.output)
     page = (site_folder.output / "case-studies" / "cemetery" / "index.html").read_text(encoding="utf-8")
-    assert "<h1 data-pagefind-meta=\"title\">The Cemetery\u2019s trees &amp; paths</h1>" in page
+    assert "<h1 data-pagefind-meta=\"title\"><bdi>The Cemetery\u2019s trees &amp; paths</bdi></h1>" in page
     assert "&amp;#8217;" not in page and "&amp;amp;" not in page
     crumbs = page.split('aria-label="Breadcrumb"', 1)[1].split("</nav>", 1)[0]
     assert "The Cemetery\u2019s trees &amp; paths" in crumbs

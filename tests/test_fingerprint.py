@@ -21,7 +21,7 @@ from levelup_site.write import asset_version, static_jobs
 # of them on the home page, and lists of two per page so that every list paginates.
 STUDIES = {
     "buses": {"title": "Better buses", "themes": ["transport"], "outcomes": ["economy"],
-              "published": "2023-01-02"},
+              "published": "2023-01-02", "aliases": ["/old/buses/", "/2019/buses.html"]},
     "cycling": {"title": "Cycle lanes", "place": "Camden Town", "authority": "Camden Council",
                 "region": "london", "themes": ["transport", "parks"], "outcomes": ["health"],
                 "published": "2023-02-01", "updated": "2023-05-01", "contact": "cycling@example.org",
@@ -31,12 +31,16 @@ STUDIES = {
     "parks": {"title": "Green parks", "authority": "Camden Council", "region": "london", "themes": ["parks"],
               "outcomes": ["health"], "published": "2022-12-01"},
 }
+# The vocabularies, with one theme no case study has (which gets a page only if asked).
+VOCABULARY = copy.deepcopy(TAXONOMIES)
+VOCABULARY["themes"]["terms"].append({"id": "culture", "name": "Culture", "description": "Arts."})
 PAGE = "---\ntitle: About us\nsummary: Who we are.\n---\nWe write **case studies**.\n"
 
 
 def make_site(root: Path) -> SiteFolder:
     site = SiteFolder(root)
     site.write_yaml("site.yaml", SETTINGS | {"page_size": 2, "latest_count": 2})
+    site.write_yaml("taxonomies.yaml", VOCABULARY)
     for slug, fields in STUDIES.items():
         site.add(slug, **fields)
     (site.content / "pages").mkdir()
@@ -65,7 +69,7 @@ def setting(field: str, value) -> Callable[[SiteFolder], None]:
 
 def vocabulary(edit: Callable[[dict], None]) -> Callable[[SiteFolder], None]:
     def change(site: SiteFolder) -> None:
-        taxonomies = copy.deepcopy(TAXONOMIES)
+        taxonomies = copy.deepcopy(VOCABULARY)
         edit(taxonomies)
         site.write_yaml("taxonomies.yaml", taxonomies)
     return change
@@ -90,6 +94,7 @@ CASE_CHANGES = {
     "outcomes": ["climate"], "contact": "someone@example.org",
     "sources": [{"title": "Another report", "url": "https://example.org/other"}],
     "image": {"image": "https://images.example.org/other.jpg", "image_alt": "Another picture"},
+    "aliases": ["/earlier/address/"],
 }
 CHANGES: dict[str, Callable[[SiteFolder], None]] = {
     **{f"case {slug} {field}": case_fields(slug, value if isinstance(value, dict) else {field: value})
@@ -104,10 +109,14 @@ CHANGES: dict[str, Callable[[SiteFolder], None]] = {
     "setting publisher": setting("publisher", "Another Publisher"),
     "setting latest_count": setting("latest_count", 3),
     "setting page_size": setting("page_size", 3),
+    "setting permalink": setting("permalink", "/{year}/{month}/{slug}/"),
+    "setting feed_size": setting("feed_size", 1),
+    "setting contact": setting("contact", "team@example.org"),
+    "setting empty_term_pages": setting("empty_term_pages", True),
     **{f"taxonomy {tid} {field}": vocabulary(lambda t, tid=tid, field=field: t[tid].update({field: "Renamed"}))
-       for tid in TAXONOMIES for field in ("name", "singular", "description")},
+       for tid in VOCABULARY for field in ("name", "singular", "description")},
     **{f"term {tid} {field}": term(tid, 0, field, value)
-       for tid in TAXONOMIES for field, value in (("name", "Renamed"), ("description", "Renamed."),
+       for tid in VOCABULARY for field, value in (("name", "Renamed"), ("description", "Renamed."),
                                                  ("url", "https://example.org/about"), ("publisher", "Someone"))},
     # Words, fields and roles: each changes what some pages show.
     **{f"word {name}": setting("words", {name: value}) for name, value in (

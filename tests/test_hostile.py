@@ -581,3 +581,34 @@ def test_a_committed_build_cache_cannot_run_code(site_folder, tmp_path, command)
     else:
         check(Project.at(site_folder.content))
     assert not marker.exists(), f"`{command}` ran code from .levelup-cache/build.pickle in the project folder"
+
+
+class IdsAndHeadings(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+        self.headings: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if "id" in values:
+            self.ids.append(values["id"])
+        if tag == "a" and values.get("href", "").startswith("#"):
+            self.hrefs.append(values["href"][1:])
+        if tag in ("h1", "h2"):
+            self.headings.append(tag)
+
+
+@pytest.mark.parametrize("name", ["body-id-main-content.md", "body-h1-heading.md"])
+def test_a_body_cannot_break_the_page_outline_or_its_ids(site_folder, name):
+    copy_in(site_folder, name)
+    assert outcome(site_folder) is None
+    page = (site_folder.output / "case-studies" / Path(name).stem / "index.html").read_text(encoding="utf-8")
+    parsed = IdsAndHeadings()
+    parsed.feed(page)
+    assert len(parsed.ids) == len(set(parsed.ids)), f"duplicate ids: {parsed.ids}"
+    assert set(parsed.hrefs) <= set(parsed.ids), "every in-page link leads to an id on the page"
+    assert parsed.headings.count("h1") == 1
+    if name == "body-h1-heading.md":
+        assert re.search(r"<h2[^>]*>A heading written as the title</h2>", page)

@@ -37,7 +37,7 @@ def test_init_makes_a_site_that_checks_and_builds(tmp_path, capsys, exists):
     assert len(checked.loaded.site.case_studies) == 1
     build(Project.at(site / "content"), site / "_site")
     assert (site / "_site" / "about" / "index.html").is_file()
-    assert "<h1>Our case studies</h1>" in (site / "_site" / "index.html").read_text(encoding="utf-8")
+    assert "<h1><bdi>Our case studies</bdi></h1>" in (site / "_site" / "index.html").read_text(encoding="utf-8")
 
 
 def test_the_example_vocabulary_is_not_the_bundled_sites(tmp_path):

@@ -27,7 +27,7 @@ def test_a_mistyped_link_suggests_the_page_meant(site_folder):
 
 
 def test_an_image_path_starting_with_static_is_corrected(site_folder):
-    (site_folder.root / "static" / "images").mkdir(parents=True)
+    (site_folder.root / "static" / "images").mkdir(parents=True, exist_ok=True)
     (site_folder.root / "static" / "images" / "van.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     site_folder.add("buses", image="static/images/van.png", image_alt="A library van")
     [problem] = build_problems(site_folder)

@@ -69,8 +69,10 @@ def test_the_wheel_holds_every_module_the_theme_and_the_starter_site(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {"levelup_site/" + path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*")
                 if path.is_file() and "__pycache__" not in path.parts}
+    # Hidden files (static/images/.gitkeep) are never part of a site, so the theme need not carry them.
     expected |= {f"levelup_site/theme/{folder}/" + path.relative_to(REPO / folder).as_posix()
-                 for folder in ("templates", "static") for path in (REPO / folder).rglob("*") if path.is_file()}
+                 for folder in ("templates", "static") for path in (REPO / folder).rglob("*")
+                 if path.is_file() and not path.name.startswith(".")}
     missing = sorted(expected - names)
     assert not missing, "list new subpackages under [tool.setuptools] packages in pyproject.toml"
     assert "levelup_site/starter/.github/workflows/deploy.yml" in names
@@ -91,7 +93,7 @@ def test_an_installed_levelup_makes_a_new_site_that_builds_at_once(installed, tm
     run([levelup, "build"], cwd=site)
     home = (site / "_site" / "index.html").read_text(encoding="utf-8")
     assert '<link rel="stylesheet" href="/static/css/site.css?v=' in home
-    assert "<h1>Our case studies</h1>" in home
+    assert "<h1><bdi>Our case studies</bdi></h1>" in home
     assert (site / "_site" / "static" / "js" / "filters.js").read_bytes() == (REPO / "static/js/filters.js").read_bytes()
 
 
@@ -105,7 +107,7 @@ def test_an_installed_levelup_builds_the_bundled_content_with_its_own_theme(inst
     for study in studies:
         title = yaml.safe_load(study.read_text(encoding="utf-8").split("---\n")[1])["title"]
         page = (output / "case-studies" / study.stem / "index.html").read_text(encoding="utf-8")
-        assert f'<h1 data-pagefind-meta="title">{escape(title)}</h1>' in page
+        assert f'<h1 data-pagefind-meta="title"><bdi>{escape(title)}</bdi></h1>' in page
         assert '<link rel="stylesheet" href="/static/css/site.css?v=' in page
 
 
@@ -139,7 +141,7 @@ def test_a_site_template_replaces_only_the_theme_file_of_its_name(bare_site):
     build(Project.at(bare_site.content), bare_site.output)
     study = page(bare_site)
     assert "<p>Our own footer</p>" in study  # the site's base.html...
-    assert '<h1 data-pagefind-meta="title">Better buses</h1>' in study  # ...around the theme's case_study.html
+    assert '<h1 data-pagefind-meta="title"><bdi>Better buses</bdi></h1>' in study  # ...around the theme's case_study.html
     assert "<p>Our own footer</p>" in page(bare_site, "index.html")
 
 

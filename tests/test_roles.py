@@ -71,7 +71,7 @@ def test_renaming_a_vocabulary_gives_the_same_site_under_the_new_name(tmp_path):
     home = (after / "index.html").read_text(encoding="utf-8")
     assert '<h2 id="matrix-heading">Topics and outcomes</h2>' in home
     assert 'aria-label="Topics and outcomes"' in home  # the tags on every card
-    assert re.search(r'<a href="/topics/">Topics</a>', home), "the menu links the renamed vocabulary"
+    assert re.search(r'<a href="/topics/"><bdi>Topics</bdi></a>', home), "the menu links the renamed vocabulary"
 
 
 def test_roles_decide_navigation_tags_matrix_and_places(site_folder):

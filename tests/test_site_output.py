@@ -12,7 +12,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, SETTINGS
 from conftest import TAXONOMIES as BASE_TAXONOMIES
 from levelup_site.errors import SiteError
 from levelup_site.models import Words
@@ -210,7 +210,7 @@ def card_titles(tree: Node) -> list[str]:
 @pytest.fixture
 def site(site_folder):
     site_folder.write_yaml("taxonomies.yaml", TAXONOMIES)
-    (site_folder.root / "static" / "images").mkdir()
+    (site_folder.root / "static" / "images").mkdir(exist_ok=True)
     (site_folder.root / "static" / "images" / "cycle-lane.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     add_cases(site_folder)
     return site_folder
@@ -240,7 +240,7 @@ def test_a_missing_image_is_reported_not_published_as_a_broken_image(site_folder
     assert link_problems(out, SUB_URL) == []
 
 
-def test_spellings_of_one_authority_share_one_heading_on_places(site_folder):
+def test_spellings_of_one_authority_share_one_page(site_folder):
     names = ["St Helens Council", "St. Helens Council", "Testford council", "Testford Council"]
     for n, name in enumerate(names):
         site_folder.add(f"case-{n}", title=f"Case {n}", authority=name, published=f"2023-01-0{n + 1}",
@@ -251,13 +251,11 @@ def test_spellings_of_one_authority_share_one_heading_on_places(site_folder):
     for n, name in enumerate(names):
         file = out / "case-studies" / f"case-{n}" / "index.html"
         link = next(a for a in parse(file).find_all("a") if a.text() == name)
-        targets[name] = urlsplit(link.attrs["href"]).fragment
+        targets[name] = follow(out, ROOT_URL, file, link.attrs["href"])
     assert targets["St Helens Council"] == targets["St. Helens Council"]
     assert targets["Testford council"] == targets["Testford Council"]
     assert targets["St Helens Council"] != targets["Testford Council"]
-    places = (out / "places" / "index.html").read_text()
-    section = places.split(f'id="{targets["St Helens Council"]}"', 1)[1].split("<h3", 1)[0]
-    assert "Case 0" in section and "Case 1" in section and "Case 2" not in section
+    assert sorted(card_titles(parse(targets["St Helens Council"]))) == ["Case 0", "Case 1"]
 
 
 def test_link_checker_notices_a_broken_link(site):
@@ -277,12 +275,32 @@ def test_taxonomy_and_term_pages_count_the_case_studies(site, taxonomy_id):
         listed[link.text()] = heading.find("span", cls="term-list__count").text()
         term_page = parse(follow(out, ROOT_URL, out / taxonomy_id / "index.html", link.attrs["href"]))
         assert term_page.find("h1").text() == link.text()
+    empty = 0
     for term in TAXONOMIES[taxonomy_id]["terms"]:
         expected = titles_with(**{taxonomy_id: term["id"]})
+        page_file = out / taxonomy_id / term["id"] / "index.html"
+        if not expected:  # a term with no case studies gets no page and no entry
+            empty += 1
+            assert term["name"] not in listed and not page_file.exists()
+            continue
         assert listed[term["name"]] == f"({counted(len(expected))})"
-        page = parse(out / taxonomy_id / term["id"] / "index.html")
+        page = parse(page_file)
         assert page.find("p", cls="count").text() == counted(len(expected))
         assert sorted(card_titles(page)) == sorted(expected)
+    unlisted = index.find("p", cls="term-list__unlisted")
+    assert (unlisted is None) == (empty == 0)
+    if empty:
+        assert unlisted.text().startswith(f"{empty} more")
+
+
+def test_terms_with_no_case_studies_get_pages_when_the_setting_asks(site):
+    site.write_yaml("site.yaml", SETTINGS | {"empty_term_pages": True})
+    out = build_site(site)
+    culture = parse(out / "themes" / "culture" / "index.html")
+    assert culture.find("p", cls="count").text() == counted(0)
+    names = [h.find("a").text() for h in parse(out / "themes" / "index.html").find_all("h2", cls="term-list__name")]
+    assert "Culture" in names
+    assert link_problems(out, ROOT_URL) == []
 
 
 def test_home_matrix_cells_count_and_link_to_their_case_studies(site):
@@ -368,10 +386,9 @@ def test_case_pages_key_facts_sources_and_structure(site):
         for label, value in ((words.place, case["place"]), (words.authority, case["authority"])):
             [link] = facts[label]
             assert link.text() == value
-            places = follow(out, SUB_URL, file, link.attrs["href"])
-            assert places == out / "places" / "index.html"
-            anchor = urlsplit(link.attrs["href"]).fragment
-            assert parse(places).find(id=anchor).text() == case["authority"], slug
+            authority = parse(follow(out, SUB_URL, file, link.attrs["href"]))
+            assert authority.find("h1").text() == case["authority"], slug
+            assert case["title"] in card_titles(authority)
         for taxonomy_id in ("themes", "outcomes", "regions"):
             wanted = term_ids(case, taxonomy_id)
             spec = TAXONOMIES[taxonomy_id]
@@ -389,27 +406,27 @@ def test_case_pages_key_facts_sources_and_structure(site):
 
 
 # --- 5. places --------------------------------------------------------------------------
-def test_places_lists_by_region_and_by_authority(site):
+def test_places_counts_regions_and_authorities_and_links_to_their_lists(site):
     out = build_site(site)
-    main = parse(out / "places" / "index.html").find("main")
-    sections: dict[str, dict[str, list[str]]] = {}
-    section = heading = None
-    for node in main.elements():
-        if node.tag == "h2":
-            section = sections.setdefault(node.attrs.get("id"), {})
-        elif node.tag == "h3":
-            heading = node.text()
-            section[heading] = []
-        elif node.tag == "ul" and heading is not None:
-            section[heading] += [li.find("a").text() for li in node.find_all("li")]
-    by_region = {term_name("regions", r["id"]): sorted(titles_with(regions=r["id"]))
-                 for r in TAXONOMIES["regions"]["terms"]}
+    places = out / "places" / "index.html"
+    main = parse(places).find("main")
+    [regions, *by_letter] = main.find_all("ul", cls="place-list")
+    for item, region in zip(regions.find_all("li"), TAXONOMIES["regions"]["terms"]):
+        expected = titles_with(regions=region["id"])
+        assert item.find("span", cls="place-list__count").text() == f"({counted(len(expected))})"
+        link = item.find("a")
+        if expected:  # a region with no case studies has no page to link to
+            assert sorted(card_titles(parse(follow(out, ROOT_URL, places, link.attrs["href"])))) == sorted(expected)
+        else:
+            assert link is None and item.text().startswith(region["name"])
     authorities = {c["authority"] for c in CASES.values()}
-    by_authority = {a: sorted(c["title"] for c in CASES.values() if c["authority"] == a) for a in authorities}
-    assert {k: sorted(v) for k, v in sections["by-group"].items()} == by_region
-    assert {k: sorted(v) for k, v in sections["by-authority"].items()} == by_authority
-    assert sorted(sections["by-authority"]["Testford Council"]) == ["Better buses in Testford",
-                                                                   "Greener parks in Testford"]
+    listed = {}
+    for item in (li for ul in by_letter for li in ul.find_all("li")):
+        link = item.find("a")
+        listed[link.text()] = sorted(card_titles(parse(follow(out, ROOT_URL, places, link.attrs["href"]))))
+    assert listed == {a: sorted(c["title"] for c in CASES.values() if c["authority"] == a) for a in authorities}
+    assert [h.text() for h in main.find_all("h3")] == sorted({a[0] for a in authorities})
+    assert '<h2 id="by-group">By region</h2>' in places.read_text(encoding="utf-8")
 
 
 # --- 6. determinism -----------------------------------------------------------------------

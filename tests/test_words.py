@@ -62,8 +62,8 @@ def test_a_site_names_its_own_domain(site_folder):
     out = built(site_folder, words=words)
     home, places, case = page(out, ""), page(out, "places"), page(out, "case-studies/buses")
     menu = home.split("<nav", 1)[1].split("</nav>", 1)[0]
-    assert ">Posts</a>" in menu and ">Branches</a>" in menu
-    assert "<p>Posts from our branches.</p>" in home
+    assert "><bdi>Posts</bdi></a>" in menu and "><bdi>Branches</bdi></a>" in menu
+    assert "<p dir=\"auto\">Posts from our branches.</p>" in home
     assert '<h2 id="matrix-heading">Subjects by result</h2>' in home
     assert "<h2 id=\"latest-heading\">Latest posts</h2>" in home
     assert "<h1>Branches</h1>" in places and "Posts by branch and author." in places

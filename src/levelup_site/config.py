@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from . import urls
 from .errors import Problem, project_path
 from .frontmatter import FrontMatterError, load_yaml
 from .models import Field, Settings, Taxonomy, Term, Words
@@ -56,6 +57,17 @@ SETTINGS: tuple[Key, ...] = (
     Key("latest_count", "whole number", "`6`", "How many case studies the home page lists as the latest."),
     Key("page_size", "whole number", "`50`", "How many case studies a list page shows before continuing on "
                                              "the next."),
+    Key("permalink", "address pattern", "`/case-studies/{slug}/`",
+        "Where case studies live. It may use `{year}`, `{month}` and `{day}` of `published` "
+        "(`/{year}/{month}/{slug}/`), must start and end with `/`, hold `{slug}` once, and not sit under "
+        "another part of the site (`/places/`, `/static/`, ...): a site moving here can keep its old addresses."),
+    Key("feed_size", "whole number", "`50`", "How many of the newest case studies `feed.xml` carries."),
+    Key("contact", "email, web address or site path", "none",
+        "How readers reach the site's editors (`team@example.org`, a web address, or `/contribute/`): "
+        "linked from every page's footer and named in the feed."),
+    Key("empty_term_pages", "true/false", "`false`",
+        "true: terms that no case study uses get a page too; by default they have none, and no link leads "
+        "to them (a large vocabulary has hundreds)."),
     Key("fields", "mapping", "none", "Changes to the built-in front-matter fields, and the site's own fields: "
                                      "see the keys of a field below."),
     Key("words", "mapping", "neutral words", "The words that name the site's domain: see the words below."),
@@ -164,8 +176,46 @@ def load_settings(content_dir: Path, base_url: str | None = None) -> tuple[Setti
         publisher=text("publisher", data.get("title", "")),
         latest_count=latest,
         words=_load_words(data.get("words"), shown, lines, problems),
+        **_address_settings(data, lines, shown, problems),
     )
     return settings, problems
+
+
+def _address_settings(data: dict[str, Any], lines: dict[str, int], shown: str,
+                      problems: list[Problem]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+
+    def problem(key: str, message: str, hint: str | None = None) -> None:
+        problems.append(Problem(shown, lines.get(key), key, message, hint))
+
+    permalink = data.get("permalink", urls.DEFAULT_PERMALINK)
+    wrong = ("expected text", f"e.g. {urls.DEFAULT_PERMALINK}") if not isinstance(permalink, str) \
+        else urls.permalink_problem(permalink)
+    if wrong is None and urls.permalink_root(permalink) in RESERVED_PATHS - {"case-studies"}:
+        wrong = (f"'{urls.permalink_root(permalink)}/' holds other pages of the site",
+                 f"choose another folder, e.g. {urls.DEFAULT_PERMALINK}")
+    if wrong:
+        problem("permalink", *wrong)
+    else:
+        found["permalink"] = permalink
+    feed_size = data.get("feed_size", 50)
+    if isinstance(feed_size, bool) or not isinstance(feed_size, int) or feed_size < 1:
+        problem("feed_size", "expected a whole number of 1 or more", "how many of the newest case studies the feed carries")
+    else:
+        found["feed_size"] = feed_size
+    contact = data.get("contact")
+    if contact is not None:
+        if not isinstance(contact, str) or not re.fullmatch(r"[^@\s/]+@[^@\s/]+\.[^@\s/]+|https?://\S+|/\S*", contact):
+            problem("contact", f"'{contact}' is not an email address, a web address or a path on this site",
+                    "e.g. team@example.org, https://github.com/owner/repo/issues or /contribute/")
+        else:
+            found["contact"] = contact
+    empty = data.get("empty_term_pages", False)
+    if not isinstance(empty, bool):
+        problem("empty_term_pages", "expected true or false", "true gives terms without case studies pages too")
+    else:
+        found["empty_term_pages"] = empty
+    return found
 
 
 def _load_words(raw: Any, shown: str, lines: dict[str, int], problems: list[Problem]) -> Words:

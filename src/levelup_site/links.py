@@ -1,4 +1,8 @@
-"""Internal links written by authors: every one must lead to a page of the site."""
+"""Internal links written by authors: every one must lead to a page of the site.
+
+A link to an alias (an earlier address that now redirects) leads to a page too: the
+redirect is an output like any other. Two outputs at one address are refused.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ import difflib
 import html
 import posixpath
 import re
+from collections import Counter
 from itertools import zip_longest
+from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
 from . import urls
@@ -69,8 +75,9 @@ def broken_links(studies: tuple[CaseStudy, ...], outputs: set[str], links: urls.
     nearest: NearestPages | None = None  # built only when a link is broken
     base = urlsplit(links.base_url)
     origin = f"{base.scheme}://{base.netloc}/"
+    addresses = {study.slug: links.case_study(study) for study in studies}
     for study in studies:
-        page_url = links.absolute(urls.case_study(study.slug))
+        page_url = links.absolute(links.case_study(study))
         for href, line in zip_longest(study.links, study.link_lines):
             # Most links lead to other websites, or to a note on the same page: no parsing needed.
             if href.startswith("#") or (href.startswith(("https://", "http://", "mailto:"))
@@ -84,7 +91,9 @@ def broken_links(studies: tuple[CaseStudy, ...], outputs: set[str], links: urls.
             if inside and (path in outputs or urls.output_file(path.rstrip("/") + "/") in outputs or path == ""):
                 continue
             nearest = nearest or NearestPages(outputs)
-            close = nearest.nearest(urls.output_file(path + "/"))
+            # A case study's old address (before a permalink change) names its slug.
+            moved = addresses.get(PurePosixPath(path).stem)
+            close = urls.output_file(moved) if moved else nearest.nearest(urls.output_file(path + "/"))
             hint = (f"did you mean '{links.href(close.removesuffix('index.html'))}'?" if close
                     else "check the address of the page")
             problems.append(Problem(study.source_path, line, "body",
@@ -94,6 +103,33 @@ def broken_links(studies: tuple[CaseStudy, ...], outputs: set[str], links: urls.
             problems.append(Problem(study.source_path, study.line_of("image"), "image",
                                     f"there is no file static/{study.image.lstrip('/')}",
                                     _image_hint(study.image, outputs)))
+    return problems
+
+
+def address_problems(studies: tuple[CaseStudy, ...], paths: list[str], links: urls.Urls) -> list[Problem]:
+    """Aliases that are not plain site paths, and case pages or aliases whose output file
+    another output has too (`paths`: every output file, repeats kept)."""
+    problems: list[Problem] = []
+    claimed = {path for path, count in Counter(paths).items() if count > 1}
+    aliased = {urls.output_file(urls.alias(old)) for study in studies for old in study.aliases}
+    # Two case studies with one slug are reported where the slugs are loaded.
+    case_pages = Counter(urls.output_file(links.case_study(study)) for study in studies)
+    for study in studies:
+        line = study.line_of("aliases")
+        for old in study.aliases:
+            wrong = urls.alias_problem(old)
+            if wrong:
+                problems.append(Problem(study.source_path, line, "aliases", wrong,
+                                        "write the old address as a path from the site's root, e.g. /news/old-title/"))
+            elif urls.output_file(urls.alias(old)) in claimed:
+                problems.append(Problem(study.source_path, line, "aliases",
+                                        f"'{old}' is also the address of another page, so it cannot redirect here",
+                                        "remove it: that page is what a visitor to the address should see"))
+        own = links.case_study(study)
+        if urls.output_file(own) in claimed - aliased and case_pages[urls.output_file(own)] == 1:
+            problems.append(Problem(study.source_path, study.line_of("slug") or study.line_of("title"), "slug",
+                                    f"its address /{own} is also the address of another page of the site",
+                                    "give it a `slug:` of its own (or change site.yaml's permalink)"))
     return problems
 
 

@@ -51,7 +51,7 @@ class Field:
     site may relax) or declared by the site in site.yaml's `fields:`."""
 
     name: str
-    kind: str  # text | date | bool | slug | sources | image | url | number | list
+    kind: str  # text | date | bool | slug | sources | image | paths | url | number | list
     required: bool
     help: str
     example: str
@@ -104,6 +104,11 @@ class Settings:
     latest_count: int
     page_size: int = 50
     words: Words = Words()
+    # Where case studies live, a pattern checked by urls.permalink_problem.
+    permalink: str = "/case-studies/{slug}/"
+    feed_size: int = 50  # how many of the newest case studies the feed carries
+    contact: str | None = None  # an email address or web address for readers of the site
+    empty_term_pages: bool = False  # whether terms without case studies get pages
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ class CaseStudy:
     image: str | None = None
     image_alt: str | None = None
     contact: str | None = None
+    aliases: tuple[str, ...] = ()  # earlier site paths that redirect here ("/old/page/")
     draft: bool = False
     extra: Mapping[str, Any] = field(default_factory=lambda: TermMap({}))  # the site's own fields
     # Where each front-matter field and the body start in the file, for messages.

@@ -32,7 +32,7 @@ def record(study: CaseStudy, site: Site, links: urls.Urls) -> dict[str, Any]:
         image = links.absolute(urls.STATIC + image.lstrip("/"))
     fields: dict[str, Any] = {
         "slug": study.slug,
-        "url": links.absolute(urls.case_study(study.slug)),
+        "url": links.absolute(links.case_study(study)),
         "title": study.title,
         "place": study.place,
         "authority": study.authority,

@@ -18,7 +18,7 @@ from .cache import BuildCache, code_salt, digest
 from .config import RESERVED_PATHS, SETTINGS_FILE, TAXONOMIES_FILE, load_schema, load_settings
 from .content import CASE_STUDY_DIR, PAGES_DIR, Page, load_case_studies, load_pages
 from .errors import Problem, SiteError, display_path
-from .links import broken_links
+from .links import address_problems, broken_links
 from .markdown import MarkdownRenderer
 from .models import Site
 from .pages import Inputs, make_inputs, plan_pages
@@ -88,7 +88,10 @@ class Loaded:
     def failed_addresses(self) -> set[str]:
         """The output files the case studies left out for their errors would have had,
         so that a link to one of them is not reported as broken as well."""
-        return {urls.output_file(urls.case_study(PurePosixPath(problem.path).stem))
+        links = urls.Urls.of(self.site.settings)
+        if links.dated:
+            return set()  # the date such an address needs may be what was wrong
+        return {urls.output_file(links.case_study_at(PurePosixPath(problem.path).stem, ""))
                 for problem in self.problems if not problem.warning
                 and PurePosixPath(problem.path).parent.name == CASE_STUDY_DIR}
 
@@ -171,9 +174,12 @@ def plan(project: Project, loaded: Loaded) -> list[OutputJob]:
 
 
 def link_problems(loaded: Loaded, jobs: list[OutputJob]) -> list[Problem]:
-    """Links in case-study bodies that lead to no page of the site."""
+    """Links in case-study bodies that lead to no page of the site, and addresses
+    (case pages, aliases) that two outputs claim."""
     outputs = {job.path for job in jobs} | loaded.failed_addresses
-    return broken_links(loaded.site.case_studies, outputs, urls.Urls(loaded.site.settings.base_url))
+    links = urls.Urls.of(loaded.site.settings)
+    return [*broken_links(loaded.site.case_studies, outputs, links),
+            *address_problems(loaded.site.case_studies, [job.path for job in jobs], links)]
 
 
 def data_jobs(site: Site, inputs: Inputs) -> list[OutputJob]:
@@ -242,7 +248,9 @@ def _build(project: Project, output: Path, base_url: str | None, drafts: bool, u
     search_seconds = None
     if search and search_index.available():
         # The index is made from the case pages, so their fingerprints say when it is stale.
-        key = digest(*(job.fingerprint for job in jobs if job.path.startswith(urls.CASE_STUDIES)))
+        links = urls.Urls.of(loaded.site.settings)
+        case_pages = {urls.output_file(links.case_study(study)) for study in loaded.site.case_studies}
+        key = digest(*(job.fingerprint for job in jobs if job.path in case_pages))
         if key != state.search_key or not (output / search_index.BUNDLE).is_dir():
             search_seconds = search_index.update(output, loaded.site.settings.language)
             state = replace(state, search_key=key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -40,9 +41,18 @@ def environment(templates: Path | Sequence[Path]) -> Environment:
 
 
 def template_error(error: TemplateError) -> str:
-    """`templates/base.html:12: template error: ...`, the file named as the author would."""
-    filename = getattr(error, "filename", None)
-    where = f"{display_path(Path(filename))}:{getattr(error, 'lineno', '?')}: " if filename else ""
+    """`templates/base.html:12: template error: ...`, the file named as the author would.
+
+    A syntax error carries its template and line; a mistake found while rendering (an
+    undefined name) does not, but Jinja's traceback has a frame in the template's own
+    file and line, and the innermost such frame is where the mistake is."""
+    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if filename is None:
+        for frame, frame_line in traceback.walk_tb(error.__traceback__):
+            name = frame.f_code.co_filename
+            if name.endswith((".html", ".xml", ".txt")) and Path(name).is_file():
+                filename, line = name, frame_line
+    where = f"{display_path(Path(filename))}:{line or '?'}: " if filename else ""
     return f"{where}template error: {error.message}"
 
 

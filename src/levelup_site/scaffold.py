@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .config import load_schema
+from .config import TAXONOMIES_FILE, load_schema
 from .content import CASE_STUDY_DIR
 from .errors import Problem, SiteError, display_path
 from .schema import Schema, help_text, suggest
@@ -20,6 +20,9 @@ PLACEHOLDERS = (
     "What worked, what was hard, and what others would need to do the same.",
 )
 APOSTROPHES = re.compile("['\u2019\u02bc]")
+# How many of a vocabulary's ids the new file lists: all of a short one; of a long one
+# (a thousand authors) the first few and where to find the rest, not a 1,100-line file.
+LISTED_TERMS = 20
 
 
 def slugify(title: str) -> str:
@@ -104,8 +107,11 @@ def template(title: str, values: dict, schema: Schema, today: dt.date) -> str:
         optional = "" if taxonomy.required else " (optional)"
         count = "one or more" if taxonomy.multiple else "exactly one"
         lines.append(f"# {taxonomy.name}{optional}: {count} of the ids below.")
-        for term in taxonomy.terms:
+        for term in taxonomy.terms[:LISTED_TERMS]:
             lines.append(f"#   {term.id}: {term.name}")
+        if len(taxonomy.terms) > LISTED_TERMS:
+            lines.append(f"#   ... and {len(taxonomy.terms) - LISTED_TERMS:,} more: every id is in "
+                         f"content/{TAXONOMIES_FILE} (under {taxonomy.id}:)")
         given = values.get(taxonomy.field)
         if taxonomy.multiple:
             ids = given if isinstance(given, list) else ([given] if given else [])

@@ -63,6 +63,9 @@ FIELDS: tuple[Field, ...] = (
           "A bus at a stop in the city centre"),
     Field("contact", "text", False, "Who to ask about the work: a team name or a public email address.",
           "transport@example.org"),
+    Field("aliases", "paths", False,
+          "Earlier addresses of this case study on this site, each a path from the site's root; "
+          "each redirects here.", "[/2019/old-buses-page/]"),
     Field("draft", "bool", False, "true keeps the case study off the published site (it shows in previews).",
           "false"),
 )
@@ -253,6 +256,12 @@ def _check_sources_shape(raw: Any) -> tuple[Any, str | None]:
     return raw, None
 
 
+def _check_paths(raw: Any) -> tuple[Any, str | None]:
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        return None, f"expected a list of paths such as [/old/address/], got {_describe(raw)}"
+    return tuple(raw), None  # which paths a site can take is checked with its other addresses
+
+
 _CHECKS = {
     "text": _check_text,
     "date": _check_date,
@@ -263,6 +272,7 @@ _CHECKS = {
     "url": _check_url,
     "number": _check_number,
     "list": _check_list,
+    "paths": _check_paths,
 }
 
 

@@ -2,15 +2,31 @@
  *
  * The page works as a form whose state lives in the query string (?q=…&theme=…),
  * so results can be shared and the back button works. Without JavaScript the page
- * keeps its message pointing to the browse pages.
+ * keeps its message pointing to the list of case studies (with its filters) and the
+ * browse pages. Results come STEP at a time, each with the metadata a card shows
+ * (Pagefind's data-pagefind-meta on the case page's key facts).
  */
 const form = document.getElementById("search-form");
 const box = document.getElementById("search-q");
 const status = document.getElementById("search-count");
 const list = document.getElementById("search-results");
-const MAX_RESULTS = 50;
+const more = document.getElementById("search-more");
+const moreButton = more.querySelector("button");
+const headerBox = document.getElementById("site-search-q");
+const STEP = 20;  // results shown at first, and added by each "Show more results"
+
+// What each facet is called in a case page's metadata (data-pagefind-meta is the
+// label of its key fact, singular or plural), and whether cards show it as tags.
+const facets = [...form.querySelectorAll("fieldset[data-param]")].map((fieldset) => ({
+  param: fieldset.dataset.param,
+  keys: [fieldset.dataset.label.toLowerCase(), fieldset.dataset.plural.toLowerCase()],
+  tagged: fieldset.hasAttribute("data-tagged"),
+  fieldset,
+}));
 
 let pagefind;
+let search = null;  // the current search's results, loaded STEP at a time
+let shown = 0;
 
 function element(tag, attributes = {}, text) {
   const node = document.createElement(tag);
@@ -40,11 +56,36 @@ function excerpt(html) {
   return paragraph;
 }
 
+// A term's checkbox; a term of a long facet gets one when it is chosen from the box
+// that finds it (or named in the address).
+function checkboxFor(param, value) {
+  const wanted = value.trim().toLowerCase();
+  const boxes = [...form.querySelectorAll(`input[type=checkbox][name="${param}"]`)];
+  const found = boxes.find((box) => box.value.toLowerCase() === wanted
+    || box.labels[0].textContent.trim().toLowerCase() === wanted);
+  if (found) return found;
+  const facet = facets.find((f) => f.param === param);
+  const option = facet && [...facet.fieldset.querySelectorAll("datalist option")].find(
+    (o) => o.dataset.id.toLowerCase() === wanted || o.value.toLowerCase() === wanted);
+  if (!option) return null;
+  const id = `search-${param}-${option.dataset.id}`;
+  const item = element("div", { class: "checkbox" });
+  item.appendChild(element("input", { type: "checkbox", id, name: param, value: option.dataset.id }));
+  item.appendChild(element("label", { for: id }, option.value));
+  facet.fieldset.insertBefore(item, facet.fieldset.querySelector(".search-form__more"));
+  return item.firstChild;
+}
+
 function readQuery() {
   const params = new URLSearchParams(window.location.search);
   box.value = params.get("q") || "";
-  for (const input of form.querySelectorAll("input[type=checkbox]")) {
-    input.checked = params.getAll(input.name).includes(input.value);
+  if (headerBox) headerBox.value = box.value;
+  for (const input of form.querySelectorAll("input[type=checkbox]")) input.checked = false;
+  for (const facet of facets) {
+    for (const value of params.getAll(facet.param)) {
+      const found = checkboxFor(facet.param, value);
+      if (found) found.checked = true;
+    }
   }
 }
 
@@ -57,25 +98,57 @@ function filters() {
   return Object.fromEntries(Object.entries(chosen).map(([key, values]) => [key, { any: values }]));
 }
 
+function metaOf(result, keys) {
+  return keys.map((key) => result.meta[key]).find(Boolean) || "";
+}
+
+// A result shows what a card shows: title, place, who led it and date, excerpt, tags.
+function resultItem(result) {
+  const item = element("li");
+  const heading = element("h2", { class: "search-results__title" });
+  heading.appendChild(element("a", { href: result.url }, result.meta.title));
+  item.appendChild(heading);
+  const facts = [result.meta.place, result.meta.authority, result.meta.published].filter(Boolean);
+  if (facts.length) item.appendChild(element("p", { class: "search-results__meta" }, facts.join(" \u00b7 ")));
+  item.appendChild(excerpt(result.excerpt));
+  const tags = element("ul", { class: "tags", "aria-label": form.dataset.tagsLabel || "Tags" });
+  for (const facet of facets.filter((f) => f.tagged)) {
+    for (const name of metaOf(result, facet.keys).split(", ").filter(Boolean)) {
+      const tag = element("li");
+      tag.appendChild(element("span", { class: "tag" }, name));
+      tags.appendChild(tag);
+    }
+  }
+  if (tags.childNodes.length) item.appendChild(tags);
+  return item;
+}
+
+async function showMore() {
+  const next = search.results.slice(shown, shown + STEP);
+  const results = await Promise.all(next.map((result) => result.data()));
+  const items = results.map(resultItem);
+  for (const item of items) list.appendChild(item);
+  shown += items.length;
+  const total = search.results.length;
+  more.hidden = shown >= total;
+  moreButton.textContent = `Show more results (${shown} of ${total} shown)`;
+  return items;
+}
+
 async function run() {
   const term = box.value.trim();
   const chosen = filters();
   list.textContent = "";
+  more.hidden = true;
+  search = null;
+  shown = 0;
   if (!term && !Object.keys(chosen).length) {
     status.textContent = "";
     return;
   }
   status.textContent = "Searching…";
-  const search = await pagefind.search(term || null, { filters: chosen });
-  const results = await Promise.all(search.results.slice(0, MAX_RESULTS).map((result) => result.data()));
-  for (const result of results) {
-    const item = element("li");
-    const heading = element("h2", { class: "search-results__title" });
-    heading.appendChild(element("a", { href: result.url }, result.meta.title));
-    item.appendChild(heading);
-    item.appendChild(excerpt(result.excerpt));
-    list.appendChild(item);
-  }
+  search = await pagefind.search(term || null, { filters: chosen });
+  await showMore();
   const count = search.results.length;
   const noun = count === 1 ? "result" : "results";
   const what = term ? ` for ‘${term}’` : "";
@@ -95,11 +168,25 @@ async function start() {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const query = new URLSearchParams(new FormData(form)).toString();
+    if (headerBox) headerBox.value = box.value;
     window.history.pushState(null, "", query ? `?${query}` : window.location.pathname);
     run();
   });
   form.addEventListener("change", (event) => {
     if (event.target.type === "checkbox") form.requestSubmit();
+    if (event.target.dataset.more) {  // a term chosen from a long facet's list
+      const found = checkboxFor(event.target.dataset.more, event.target.value);
+      if (found) {
+        found.checked = true;
+        event.target.value = "";
+        found.focus();
+        form.requestSubmit();
+      }
+    }
+  });
+  moreButton.addEventListener("click", async () => {
+    const added = await showMore();
+    if (added.length) added[0].querySelector("a").focus();
   });
   window.addEventListener("popstate", () => {
     readQuery();
@@ -111,5 +198,5 @@ start().catch(() => {
   form.hidden = true;
   const notice = document.getElementById("search-no-js");
   notice.hidden = false;
-  notice.querySelector("p").textContent = "Search could not be loaded. You can still find every case study by browsing.";
+  notice.querySelector("p").textContent = `Search could not be loaded. You can still find ${form.dataset.many || "case studies"} by browsing.`;
 });

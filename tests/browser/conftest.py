@@ -74,22 +74,32 @@ def local_only(context, base_url: str) -> None:
                   lambda route: route.abort())
 
 
-@pytest.fixture
-def new_context(browser, site):
-    """A factory for fresh browser contexts (own cookies, storage and cache), closed after the test."""
+@contextlib.contextmanager
+def context_factory(browser, server: LocalServer):
+    """Make fresh browser contexts (own cookies, storage and cache) for one served site;
+    close them on leaving."""
     contexts = []
 
     def make(**options):
         options.setdefault("viewport", VIEWPORT)
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
-        local_only(context, site.base_url)
+        local_only(context, server.base_url)
         contexts.append(context)
         return context
 
-    yield make
-    for context in contexts:
-        context.close()
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def new_context(browser, site):
+    """A factory for fresh browser contexts on the bundled site, closed after the test."""
+    with context_factory(browser, site) as make:
+        yield make
 
 
 @pytest.fixture
@@ -127,3 +137,25 @@ def open_page(page_url):
         return visit(page, page_url[name], PAGES[name][1])
 
     return open_
+
+
+@pytest.fixture(scope="session")
+def large_site(tmp_path_factory) -> Iterator[LocalServer]:
+    """2,000 generated case studies (benchmarks/generate.py, seed 0) with a vocabulary of
+    over 1,000 terms, built for and served under /levelup/ like the bundled site."""
+    from .support import make_large_project
+
+    folder = tmp_path_factory.mktemp("large")
+    content = make_large_project(folder / "project")
+    root = folder / "site"
+    with LocalServer(root) as server:
+        build_site(content, root, server.base_url)
+        server.content = content
+        yield server
+
+
+@pytest.fixture
+def large_context(browser, large_site):
+    """A factory for fresh browser contexts on the large site, closed after the test."""
+    with context_factory(browser, large_site) as make:
+        yield make

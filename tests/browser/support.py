@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 import threading
 from dataclasses import dataclass
@@ -125,6 +126,7 @@ class LocalServer:
         self.httpd = _Server(("127.0.0.1", 0), handler)
         self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}{PREFIX}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="site-server", daemon=True)
+        self.content: Path | None = None  # the content folder the site was built from, when the tests need it
 
     def url(self, path: str = "") -> str:
         return self.base_url + path.lstrip("/")
@@ -145,12 +147,15 @@ PAGES = {
     "home": ("", None),
     "case-studies": ("case-studies/", "#filter-form"),
     "case-studies-filtered": ("case-studies/?theme=transport", "#filter-form input[value=transport]:checked"),
+    "case-studies-chosen": ("case-studies/?theme=Parks-and-green-spaces&outcome=economy&q=council&sort=title",
+                            "#chosen-filters:not([hidden])"),
     "case-study": ("case-studies/milton-keynes-buses/", None),
     "themes": ("themes/", None),
     "theme": ("themes/transport/", None),
     "matrix-cell": (None, None),
     "outcomes": ("outcomes/", None),
     "places": ("places/", None),
+    "authority": ("places/milton-keynes-city-council/", None),
     "about": ("about/", None),
     "contribute": ("contribute/", None),
     "404": ("404.html", None),
@@ -171,3 +176,58 @@ def visit(page, url: str, ready: str | None = None):
         except Exception as error:  # a Playwright TimeoutError: say what was being waited for
             raise AssertionError(f"{url}: {ready!r} never appeared (has its script run?)") from error
     return response
+
+
+# --- the large site: 2,000 case studies and a vocabulary of over 1,000 terms ---------
+LARGE_STUDIES = 2000
+EXTRA_REGIONS = 1000  # added to the regions, so the vocabulary has over 1,000 terms
+USED_EXTRA = 400  # how many of them case studies use: the other 600 have none
+PAGE_SIZE = 50
+
+
+def make_large_project(folder: Path) -> Path:
+    """Generate the benchmark corpus, add EXTRA_REGIONS terms to the regions and move
+    every third case study to one of the first USED_EXTRA of them; return the content folder."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    generate.generate(LARGE_STUDIES, folder, seed=0)
+    content = folder / "content"
+    vocabulary = yaml.safe_load((content / "taxonomies.yaml").read_text(encoding="utf-8"))
+    vocabulary["regions"]["terms"] += [
+        {"id": f"area-{number:04d}", "name": f"Area {number:04d}", "description": f"Test area {number}."}
+        for number in range(1, EXTRA_REGIONS + 1)]
+    (content / "taxonomies.yaml").write_text(yaml.safe_dump(vocabulary, sort_keys=False), encoding="utf-8")
+    for number in range(3, LARGE_STUDIES + 1, 3):
+        path = content / "case-studies" / f"case-{number:05d}.md"
+        text = path.read_text(encoding="utf-8")
+        area = f"area-{number % USED_EXTRA + 1:04d}"
+        path.write_text(re.sub(r"(?m)^region: .*$", f"region: {area}", text, count=1), encoding="utf-8")
+    return content
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A generated case study as the tests need it: its address, dates and terms."""
+
+    slug: str
+    title: str
+    place: str
+    published: str
+    terms: dict  # query-string name -> set of term ids
+
+
+@functools.cache
+def generated_studies(content: Path) -> tuple[Generated, ...]:
+    vocabulary = yaml.safe_load((content / "taxonomies.yaml").read_text(encoding="utf-8"))
+    studies = []
+    for path in sorted((content / "case-studies").glob("*.md")):
+        fields, _ = front_matter(path)
+        terms = {}
+        for taxonomy, name in FACETS.items():
+            value = fields.get(vocabulary[taxonomy]["field"]) or []
+            terms[name] = set(value if isinstance(value, list) else [value])
+        studies.append(Generated(path.stem, fields["title"], fields["place"], str(fields["published"]), terms))
+    return tuple(studies)

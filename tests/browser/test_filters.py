@@ -31,7 +31,8 @@ def open_list(page, site, query: str = ""):
 def checkbox(page, param: str, term_id: str):
     legend, taxonomy = LEGENDS[param]
     group = page.locator("#filter-form").get_by_role("group", name=legend)
-    return group.get_by_role("checkbox", name=term_name(taxonomy, term_id), exact=True)
+    # Each option's name is the term's name and its live count: "Transport (1)".
+    return group.get_by_role("checkbox", name=re.compile(rf"^{re.escape(term_name(taxonomy, term_id))} \(\d+\)$"))
 
 
 def shown(page) -> set[str]:

@@ -83,7 +83,8 @@ def test_markdown_features_make_valid_html(site_folder):
     images.mkdir(parents=True, exist_ok=True)
     (images / "buses.png").write_bytes(PIXEL)
     site_folder.add("rich", body=RICH_BODY, title="Every kind of content", image="images/buses.png",
-                    image_alt="A bus at a stop in Testford", updated="2023-02-03", contact="transport@example.org")
+                    image_alt="A bus at a stop in Testford", updated="2023-02-03", contact="transport@example.org",
+                    aliases=["/news/2019/rich/", "/old/rich.html"])
     site_folder.add("plain", title="Greener parks", themes=["parks"], outcomes=["health", "climate"],
                     region="london")
     build_site(site_folder.content, site_folder.output, "https://example.org/sub/")
@@ -92,3 +93,15 @@ def test_markdown_features_make_valid_html(site_folder):
         assert made in page, f"the test case study should produce {made}"
     errors = validate(site_folder.output)
     assert not errors, f"{len(errors)} HTML error(s) in the test site:\n" + "\n".join(errors)
+
+
+def test_the_list_and_search_pages_of_a_large_vocabulary_are_valid_html(large_site, tmp_path):
+    """Long facets: the most used terms, a link to all of them, and a box of names."""
+    pages = tmp_path / "large"
+    for path in ("case-studies/index.html", "case-studies/page/2/index.html", "search/index.html"):
+        target = pages / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(large_site.root / path, target)
+    assert "<datalist" in (pages / "search" / "index.html").read_text(encoding="utf-8")
+    errors = validate(pages)
+    assert not errors, f"{len(errors)} HTML error(s):\n" + "\n".join(errors)

@@ -1,6 +1,6 @@
 """With JavaScript switched off every page still reads and every case study can still be
 found: the list shows them all, the filter panel is plain links to the term pages, and
-the search page says it needs JavaScript and points to the browse pages."""
+the search page says it needs JavaScript and leads to the list with its filters."""
 
 from __future__ import annotations
 
@@ -70,11 +70,14 @@ def test_filter_panel_is_links_to_term_pages_without_javascript(js_disabled_page
     expect(page.locator("main li.card").first).to_be_visible()
 
 
-def test_search_page_says_it_needs_javascript_and_offers_the_browse_pages(js_disabled_page, page_url):
+def test_search_page_says_it_needs_javascript_and_offers_the_filtered_list(js_disabled_page, page_url):
     page = js_disabled_page
     visit(page, page_url["search"])
     main = page.locator("main")
-    expect(main.get_by_text("Search needs JavaScript")).to_be_visible()
+    expect(main.get_by_text("needs JavaScript")).to_be_visible()
+    # The way on: the list of case studies, whose filters work without JavaScript.
+    to_list = main.get_by_role("link", name="filter the list of all case studies")
+    expect(to_list).to_have_attribute("href", f"{PREFIX}case-studies/")
     for path in BROWSE:
         link = main.locator(f"a[href='{PREFIX}{path}']")
         expect(link.first).to_be_visible()
@@ -88,4 +91,7 @@ def test_header_search_without_javascript_lands_on_the_search_page(js_disabled_p
     form.locator("input[name=q]").fill("buses")
     form.locator("input[name=q]").press("Enter")
     page.wait_for_url(re.compile(rf"{re.escape(PREFIX)}search/\?q=buses$"))
-    expect(page.locator("main").get_by_text("Search needs JavaScript")).to_be_visible()
+    expect(page.locator("main").get_by_text("needs JavaScript")).to_be_visible()
+    page.locator("main").get_by_role("link", name="filter the list of all case studies").click()
+    page.wait_for_url(re.compile(rf"{re.escape(PREFIX)}case-studies/$"))
+    expect(page.locator("#filters a[href*='/themes/']").first).to_be_visible()

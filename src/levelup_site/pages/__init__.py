@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from .authority import plan_authorities
 from .case_study import plan_case_studies
 from .feeds import plan_feed, plan_robots, plan_sitemap
+from .finder_index import plan_finder_index
 from .home import plan_home
 from .inputs import Inputs, PageJob, make_inputs
 from .lists import plan_case_study_list
 from .matrix import plan_matrix_cells
 from .places import plan_places
 from .plain import plan_not_found, plan_plain_pages
+from .redirects import plan_redirects
 from .search import plan_search
 from .taxonomy import plan_taxonomies
 
@@ -34,9 +37,12 @@ PLANNERS: tuple[Planner, ...] = (
     plan_taxonomies,
     plan_matrix_cells,
     plan_places,
+    plan_authorities,
     plan_search,
+    plan_finder_index,
     plan_plain_pages,
     plan_not_found,
+    plan_redirects,
     plan_feed,
     plan_sitemap,
     plan_robots,

@@ -17,7 +17,7 @@ from .views import CaseStudyView, Fact, Link, SourceView, StudyDetail
 def plan_case_studies(inputs: Inputs) -> Iterator[PageJob]:
     """Keys: the case study's own (body included) and each related case study's metadata."""
     for study in inputs.site.case_studies:
-        path = urls.case_study(study.slug)
+        path = inputs.urls.case_study(study)
         page = inputs.page(path, study.title, study.summary or study.title,
                            [(inputs.site.settings.words.case_studies_title, urls.CASE_STUDIES)],
                            kind="article", image=inputs.image_url(study.image, absolute=True),
@@ -48,20 +48,22 @@ def facts(inputs: Inputs, study: CaseStudy) -> tuple[Fact, ...]:
     words = inputs.site.settings.words
     found = []
     if study.authority:
-        places = urls.PLACES + "#" + authority_anchor(study.authority)
+        places = urls.authority(authority_anchor(study.authority))  # the authority's own page
         if study.place:
-            found.append(Fact(words.place, (inputs.link(study.place, places),)))
-        found.append(Fact(words.authority, (inputs.link(study.authority, places),)))
+            found.append(Fact(words.place, (inputs.link(study.place, places),), meta="place"))
+        found.append(Fact(words.authority, (inputs.link(study.authority, places),), meta="authority"))
     elif study.place:
-        found.append(Fact(words.place, (Link(study.place, ""),)))
+        found.append(Fact(words.place, (Link(study.place, ""),), meta="place"))
     for taxonomy in inputs.site.taxonomies:
         term_ids = study.terms.get(taxonomy.id)
         if term_ids:
             links = tuple([inputs.fact_links[(taxonomy.id, term_id)] for term_id in term_ids])
-            found.append(Fact(taxonomy.name if len(links) > 1 else taxonomy.singular, links))
+            label = taxonomy.name if len(links) > 1 else taxonomy.singular
+            found.append(Fact(label, links, meta=label.lower()))
     for field in inputs.site.declared_fields:
         if field.facts and study.extra.get(field.name) is not None:
-            found.append(Fact(field.label, fact_values(field, study.extra[field.name], inputs.site.settings.language)))
+            found.append(Fact(field.label, fact_values(field, study.extra[field.name], inputs.site.settings.language),
+                              meta=field.label.lower()))
     return tuple(found)
 
 
@@ -87,7 +89,7 @@ def structured_data(inputs: Inputs, study: CaseStudy) -> dict[str, Any]:
         "@type": "Article",
         "headline": study.title,
         "description": study.summary or study.title,
-        "url": inputs.urls.absolute(urls.case_study(study.slug)),
+        "url": inputs.urls.absolute(inputs.urls.case_study(study)),
         "datePublished": study.published.isoformat(),
         "dateModified": study.last_changed.isoformat(),
         "inLanguage": settings.language,

@@ -53,6 +53,11 @@ class Inputs:
                         breadcrumbs=tuple(breadcrumbs + [self.link(n, p) for n, p in crumbs]),
                         type=kind, image=image, image_alt=image_alt)
 
+    def has_page(self, taxonomy_id: str, term_id: str) -> bool:
+        """Whether a term has a page: one with case studies does; one without only when
+        the `empty_term_pages` setting asks (a large vocabulary has hundreds of them)."""
+        return self.site.settings.empty_term_pages or bool(self.index.entry(taxonomy_id, term_id).case_studies)
+
     def term_links_of(self, study: CaseStudy, taxonomy_id: str) -> tuple[Link, ...]:
         term_links = self.term_links
         return tuple([term_links[(taxonomy_id, term_id)] for term_id in study.terms.get(taxonomy_id, ())])
@@ -70,7 +75,7 @@ class Inputs:
 
 
 def make_inputs(site: Site, index: Index, pages: tuple[Page, ...], asset_version: str) -> Inputs:
-    links = urls.Urls(site.settings.base_url)
+    links = urls.Urls.of(site.settings)
     term_links = {(t.id, term.id): link(links, term.name, urls.term(t.id, term.id))
                   for t in site.taxonomies for term in t.terms}
     fact_links = {(t.id, term.id): Link(term.name, links.href(urls.term(t.id, term.id)), f"{facet_param(t)}:{term.id}")
@@ -100,6 +105,7 @@ def _layout(site: Site, pages: tuple[Page, ...], links: urls.Urls, asset_version
         navigation=tuple(navigation),
         tags_label=_tags_label(site),
         data_urls=DataUrls(json=links.href(opendata.JSON_PATH), csv=links.href(opendata.CSV_PATH)),
+        contact_url=links.contact(site.settings.contact),
     )
 
 
@@ -116,7 +122,7 @@ def _card(inputs: Inputs, study: CaseStudy) -> Card:
     taxonomies = inputs.site.taxonomies
     return Card(
         title=study.title,
-        url=inputs.urls.href(urls.case_study(study.slug)),
+        url=inputs.urls.href(inputs.urls.case_study(study)),
         summary=study.summary,
         place=study.place,
         authority=study.authority,

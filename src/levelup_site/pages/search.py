@@ -19,6 +19,7 @@ def plan_search(inputs: Inputs) -> Iterator[PageJob]:
         filters=facets(inputs),
         bundle_url=inputs.urls.href(urls.SEARCH_INDEX),
         base_path=inputs.urls.base_path,
+        list_url=inputs.urls.href(urls.CASE_STUDIES),
         browse=(inputs.link(f"all {words.case_studies}", urls.CASE_STUDIES),
                 *(inputs.link(t.name.lower(), urls.taxonomy(t.id)) for t in taxonomies if t.navigation),
                 inputs.link(words.places.lower(), urls.PLACES)),

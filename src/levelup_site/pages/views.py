@@ -55,6 +55,7 @@ class Layout:
     navigation: tuple[Link, ...]
     data_urls: DataUrls
     tags_label: str = "Tags"  # what a card's tags are, for screen readers: "Topics and authors"
+    contact_url: str | None = None  # the site's contact setting as a link (mailto: for an email address)
 
     def script_url(self, name: str) -> str:
         return f"{self.scripts_url}{name}?v={self.asset_version}"
@@ -99,10 +100,21 @@ class FacetTerm:
 
 @dataclass(frozen=True)
 class Facet:
+    """One filter of a list: the terms that have case studies. A long vocabulary shows
+    only its most used terms; `more` holds the rest, reached through a box or a link."""
+
     param: str
     field: str
-    label: str
+    label: str  # the taxonomy's singular name, "Theme"
+    plural: str  # its name, plural of `label`
+    url: str  # the taxonomy's page, listing every term
+    tagged: bool  # shown as tags on cards
     terms: tuple[FacetTerm, ...]
+    more: tuple[FacetTerm, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return len(self.terms) + len(self.more)
 
 
 @dataclass(frozen=True)
@@ -130,12 +142,25 @@ class ListView:  # list.html
     cards: tuple[Card, ...]
     pagination: Pagination
     filters: tuple[Facet, ...] | None
+    finder: FinderLinks | None = None
+
+
+@dataclass(frozen=True)
+class FinderLinks:
+    """Where the list's script finds its index, and the list's first page."""
+
+    index_url: str
+    list_url: str
+    page_size: int
 
 
 @dataclass(frozen=True)
 class Fact:
     label: str
     links: tuple[Link, ...]
+    # The Pagefind metadata key a search result reads it by: "place" and "authority"
+    # whatever the site's words call them; a vocabulary's or field's label in lowercase.
+    meta: str
 
 
 @dataclass(frozen=True)
@@ -225,21 +250,32 @@ class TaxonomyView:  # taxonomy.html
     page: PageMeta
     taxonomy: TaxonomyIntro
     terms: tuple[TermSummary, ...]
+    pagination: Pagination
+    unlisted: int = 0  # terms with no case studies, and so no page
 
 
 @dataclass(frozen=True)
 class PlaceGroup:
     name: str
-    url: str
-    cards: tuple[Card, ...]
+    url: str | None  # None for a term with no case studies (and so no page)
+    count: int
 
 
 @dataclass(frozen=True)
 class AuthorityView:
     name: str
-    anchor: str
+    url: str  # its own page, listing its case studies
     places: tuple[str, ...]
-    cards: tuple[Card, ...]
+    count: int
+
+
+@dataclass(frozen=True)
+class AuthorityGroup:
+    """Authorities whose names start with one letter, so a long index stays scannable."""
+
+    letter: str
+    anchor: str
+    authorities: tuple[AuthorityView, ...]
 
 
 @dataclass(frozen=True)
@@ -247,7 +283,7 @@ class PlacesView:  # places.html
     page: PageMeta
     groups_heading: str  # "By <singular>" of the vocabulary that groups places; empty when none does
     groups: tuple[PlaceGroup, ...]
-    authorities: tuple[AuthorityView, ...]
+    authorities: tuple[AuthorityGroup, ...]
 
 
 @dataclass(frozen=True)
@@ -257,6 +293,17 @@ class SearchView:  # search.html
     bundle_url: str
     base_path: str
     browse: tuple[Link, ...]
+    list_url: str  # the list of case studies, with filters: the way in without JavaScript
+
+
+@dataclass(frozen=True)
+class FinderIndexView:  # finder.json
+    """What the list's filters read in the browser: per case study only what a card
+    shows and what is filtered and searched on, terms as numbers into `facets`."""
+
+    page_size: int
+    facets: tuple[dict[str, Any], ...]
+    studies: tuple[tuple[Any, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -282,10 +329,19 @@ class FeedEntry:
 
 @dataclass(frozen=True)
 class FeedView:  # feed.xml
-    entries: tuple[FeedEntry, ...]
+    entries: tuple[FeedEntry, ...]  # the newest `feed_size`
     updated: dt.date
     feed_url: str
     home: str
+    author_uri: str | None  # the site's contact, as Atom's author uri or email
+    author_email: str | None
+
+
+@dataclass(frozen=True)
+class RedirectView:  # redirect.html
+    title: str  # of the page redirected to
+    url: str
+    canonical: str
 
 
 @dataclass(frozen=True)
@@ -305,7 +361,7 @@ class RobotsView:  # robots.txt
 
 
 View = (ListView | CaseStudyView | HomeView | TaxonomyView | PlacesView | SearchView | PlainView
-        | NotFoundView | FeedView | SitemapView | RobotsView)
+        | NotFoundView | FeedView | SitemapView | RobotsView | RedirectView | FinderIndexView)
 
 
 def link(links: urls.Urls, name: str, site_path: str) -> Link:
