@@ -39,6 +39,9 @@ def test_dates_are_written_for_the_sites_language(site_folder, language, written
     out = built(site_folder, language=language)
     assert f'<time datetime="2022-12-14">{written}</time>' in page(out, "case-studies/buses")
     assert f'<time datetime="2022-12-14">{written}</time>' in page(out, "")
+    # The cards the list's filters build in the browser take the date from the finder index.
+    [study] = json.loads((out / "data" / "finder.json").read_text(encoding="utf-8"))["studies"]
+    assert study[-1] == written
 
 
 def test_a_language_babel_does_not_know_falls_back_to_british_dates():

@@ -20,8 +20,6 @@
   if (!panel || !list || !status || !panel.getAttribute("data-index") || !window.fetch ||
       !window.URLSearchParams || !window.history.pushState) return;
 
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December"];
   var SORTS = [["newest", "Newest first"], ["oldest", "Oldest first"], ["title", "Title (A to Z)"],
                ["place", "Place (A to Z)"]];
   // The site's words (site.yaml `words:`) and the cards' tags label, as the page gives them.
@@ -52,10 +50,6 @@
   }
   function plural(number, one, many) { return number + " " + (number === 1 ? one : many); }
   function slugOf(text) { return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, ""); }
-  function longDate(iso) {
-    var parts = iso.split("-");
-    return Number(parts[2]) + " " + MONTHS[Number(parts[1]) - 1] + " " + parts[0];
-  }
 
   // --- the facets, first as the server listed them ---------------------------
   var facets = all(".filters__facet", panel).map(function (section) {
@@ -90,7 +84,7 @@
         });
         data.studies = data.studies.map(function (row, number) {
           return { url: row[0], title: row[1], summary: row[2], place: row[3], authority: row[4], published: row[5],
-                   draft: row[6] === 1, terms: row[7], order: number, text: null };
+                   draft: row[6] === 1, terms: row[7], date: row[8], order: number, text: null };
         });
         return data;
       });
@@ -100,7 +94,7 @@
   }
   function textOf(study) {
     if (study.text === null) {
-      var words = [study.title, study.summary || "", study.place || "", study.authority || "", longDate(study.published)];
+      var words = [study.title, study.summary || "", study.place || "", study.authority || "", study.date];
       index.facets.forEach(function (facet, number) {
         study.terms[number].forEach(function (term) { words.push(facet.terms[term].name); });
       });
@@ -209,22 +203,34 @@
   }
 
   // --- a card, exactly as templates/_cards.html writes it ------------------------
+  // Text from case studies sits in <bdi>, so that right-to-left text in one cannot
+  // reorder what stands around it.
+  function link(url, text, className) {
+    var anchor = element("a", className ? { "class": className, href: url } : { href: url });
+    anchor.appendChild(element("bdi", {}, text));
+    return anchor;
+  }
+
   function card(study) {
     var item = element("li", { "class": "card" });
     index.facets.forEach(function (facet, n) {
       item.setAttribute("data-" + facet.param, study.terms[n].map(function (term) { return facet.terms[term].id; }).join(" "));
     });
     var heading = element("h2", { "class": "card__title" });
-    heading.appendChild(element("a", { href: study.url }, study.title));
+    heading.appendChild(link(study.url, study.title));
     if (study.draft) {
       heading.appendChild(document.createTextNode(" "));
       heading.appendChild(element("strong", { "class": "tag tag--draft" }, "Draft"));
     }
     item.appendChild(heading);
     // place, authority and summary are optional fields: a card leaves out what a case study lacks
-    var meta = element("p", { "class": "card__meta" }, (study.place ? study.place + " \u00b7 " : "") +
-                       (study.authority ? study.authority + " \u00b7 " : ""));
-    meta.appendChild(element("time", { datetime: study.published }, longDate(study.published)));
+    var meta = element("p", { "class": "card__meta" });
+    [study.place, study.authority].forEach(function (part) {
+      if (!part) return;
+      meta.appendChild(element("bdi", {}, part));
+      meta.appendChild(document.createTextNode(" \u00b7 "));
+    });
+    meta.appendChild(element("time", { datetime: study.published }, study.date));
     item.appendChild(meta);
     if (study.summary) item.appendChild(element("p", { "class": "card__summary" }, study.summary));
     var tags = element("ul", { "class": "tags", "aria-label": TAGS_LABEL });
@@ -232,7 +238,7 @@
       if (!facet.tagged) return;
       study.terms[n].forEach(function (term) {
         var tag = element("li");
-        tag.appendChild(element("a", { "class": "tag", href: facet.terms[term].url }, facet.terms[term].name));
+        tag.appendChild(link(facet.terms[term].url, facet.terms[term].name, "tag"));
         tags.appendChild(tag);
       });
     });

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .. import formats
 from ..models import CaseStudy
 from .inputs import Inputs, PageJob
 from .lists import FINDER_INDEX, facets
@@ -36,8 +37,11 @@ def _facet(facet: Facet) -> dict:
 
 
 def _study(inputs: Inputs, positions: list[tuple[str, dict[str, int]]], study: CaseStudy) -> tuple:
-    """[url, title, summary, place, authority, published, draft, [[term positions] per facet]]"""
+    """[url, title, summary, place, authority, published, draft, [[term positions] per facet], date in words]
+
+    The date in words is written here, in the site's language as the server's cards
+    write it, so that a card the browser builds reads the same in any locale."""
     card = inputs.cards[study.slug]
     terms = [[where[term_id] for term_id in study.terms.get(taxonomy_id, ())] for taxonomy_id, where in positions]
     return (card.url, card.title, card.summary, card.place, card.authority, card.published.isoformat(),
-            1 if card.draft else 0, terms)
+            1 if card.draft else 0, terms, formats.long_date(card.published, inputs.site.settings.language))
