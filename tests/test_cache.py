@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from levelup_site.cache import CACHE_DIR, CACHE_FILE
+from levelup_site.cache import BODIES_DIR, CACHE_DIR, CACHE_ENV, CACHE_FILE, KEY_FILE
 from levelup_site.pipeline import Project, build
 
 
@@ -51,12 +51,15 @@ def test_no_change_rebuild_writes_nothing(project):
     assert inodes(project.output) == before
 
 
-@pytest.mark.parametrize("change", ["case study", "template", "vocabulary description", "settings", "static"])
+@pytest.mark.parametrize("change", ["case study", "case study body", "template", "vocabulary description",
+                                    "settings", "static"])
 def test_incremental_output_equals_a_clean_build(project, tmp_path, change):
     build(Project.at(project.content), project.output)
     content, root = project.content, project.root
     if change == "case study":
         edit(content / "case-studies" / "buses.md", "title: Better buses", "title: Faster buses")
+    elif change == "case study body":
+        edit(content / "case-studies" / "buses.md", "Some **text**.", "See [the parks](/case-studies/parks/).")
     elif change == "template":
         edit(root / "templates" / "case_study.html", "<h2>Sources</h2>", "<h2>Where this comes from</h2>")
     elif change == "vocabulary description":
@@ -163,3 +166,100 @@ def test_an_edit_keeping_size_and_time_is_still_seen(project, tmp_path):
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the old modification time
     build_twice_and_compare(project, tmp_path)
     assert "Faster buses" in (project.output / "case-studies" / "buses" / "index.html").read_text()
+
+
+def test_a_rebuild_with_nothing_changed_still_warns_and_repairs(project):
+    project.add("empty", body="", title="Empty study")
+    first = build(Project.at(project.content), project.output)
+    assert [(w.path, w.field) for w in first.warnings] == [("content/case-studies/empty.md", "body")]
+    page = project.output / "case-studies" / "homes" / "index.html"
+    good = page.read_bytes()
+    again = build(Project.at(project.content), project.output)
+    assert again.warnings == first.warnings and again.written == 0
+    page.unlink()  # the inputs are as they were, but the site is not
+    repaired = build(Project.at(project.content), project.output)
+    assert repaired.written == 1 and page.read_bytes() == good
+
+
+def test_a_template_added_to_the_sites_own_folder_is_used(project):
+    own = project.root / "own-templates"
+    own.mkdir()
+    build(Project.at(project.content, templates=own), project.output)  # every template from the theme
+    theme = Project.at(project.content, templates=own).templates[1]
+    page = (theme / "404.html").read_text(encoding="utf-8")
+    (own / "404.html").write_text(page.replace("<h1>Page not found</h1>", "<h1>Lost?</h1>"), encoding="utf-8")
+    result = build(Project.at(project.content, templates=own), project.output)
+    assert result.written == 1
+    assert "<h1>Lost?</h1>" in (project.output / "404.html").read_text(encoding="utf-8")
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def test_without_the_cache_nothing_is_kept(project, tmp_path, monkeypatch):
+    home = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    build(Project.at(project.content), project.output, use_cache=False)
+    assert not (project.root / CACHE_DIR).exists()
+    assert not home.exists(), "no signing key is made for a build that keeps no cache"
+    build(Project.at(project.content), tmp_path / "cached")
+    assert (project.root / CACHE_DIR / CACHE_FILE).is_file() and (home / "levelup" / KEY_FILE).is_file()
+    assert tree(project.output) == tree(tmp_path / "cached")
+
+
+def test_the_cache_and_its_key_can_be_moved(project, tmp_path, monkeypatch):
+    moved = tmp_path / "elsewhere"
+    monkeypatch.setenv(CACHE_ENV, str(moved))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    build(Project.at(project.content), project.output)
+    assert not (project.root / CACHE_DIR).exists() and not (tmp_path / "user-cache").exists()
+    kept = files_under(moved)
+    assert KEY_FILE in kept and any(name.endswith("/" + CACHE_FILE) for name in kept)
+    edit(project.content / "case-studies" / "buses.md", "title: Better buses", "title: Faster buses")
+    build_twice_and_compare(project, tmp_path)
+
+
+def test_an_edit_stores_one_body_and_rewrites_no_other(project):
+    build(Project.at(project.content), project.output)
+    bodies = project.root / CACHE_DIR / BODIES_DIR
+    [pack] = bodies.iterdir()  # the three bodies loaded together are kept together
+    before = (pack.name, pack.stat().st_ino, pack.stat().st_size)
+    edit(project.content / "case-studies" / "parks.md", "Some **text**.", "Some **other** text.")
+    build(Project.at(project.content), project.output)
+    kept = bodies / before[0]
+    assert (kept.stat().st_ino, kept.stat().st_size) == before[1:]  # still holds the other two
+    [new] = [p for p in bodies.iterdir() if p.name != before[0]]
+    assert new.stat().st_size < before[2] / 2
+
+
+@pytest.mark.parametrize("damage", ["remove", "forge"])
+def test_a_damaged_body_is_never_shown(project, tmp_path, damage):
+    build(Project.at(project.content), project.output)
+    bodies = project.root / CACHE_DIR / BODIES_DIR
+    for body in bodies.iterdir():
+        if damage == "remove":
+            body.unlink()
+        else:
+            body.write_bytes(body.read_bytes().replace(b"text", b"<script>alert(1)</script>"))
+    (project.root / "templates" / "base.html").write_text(
+        (project.root / "templates" / "base.html").read_text() + "<!-- edited -->\n")  # every page again
+    build_twice_and_compare(project, tmp_path)
+    assert b"<script>alert" not in (project.output / "case-studies" / "parks" / "index.html").read_bytes()
+
+
+def test_an_edited_body_is_checked_while_other_pages_are_kept(project, tmp_path):
+    from levelup_site.errors import SiteError
+
+    build(Project.at(project.content), project.output)
+    buses = project.content / "case-studies" / "buses.md"
+    edit(buses, "Some **text**.", "See [the parks](/case-studies/parcs/).")
+    with pytest.raises(SiteError) as caught:
+        build(Project.at(project.content), project.output)
+    assert [(p.path, p.field) for p in caught.value.problems] == [("content/case-studies/buses.md", "body")]
+    edit(buses, "/case-studies/parcs/", "/case-studies/parks/")
+    home = project.output / "index.html"
+    home.write_bytes(b"changed behind the build's back")
+    result = build_twice_and_compare(project, tmp_path)
+    assert result.written == 2  # the edited page, and the home page put right

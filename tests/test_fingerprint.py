@@ -174,7 +174,8 @@ def test_the_site_exercises_every_planner(base):
     root, before = base
     project = Project.at(root / "content")
     loaded = load(project)
-    inputs = make_inputs(loaded.site, loaded.index, loaded.pages, asset_version(static_jobs(project.static)))
+    inputs = make_inputs(loaded.site, loaded.index, loaded.pages, asset_version(static_jobs(project.static)),
+                         loaded.body_at)
     assert [planner.__name__ for planner in PLANNERS if not list(planner(inputs))] == []
     assert {opendata.JSON_PATH, opendata.CSV_PATH} <= before.keys()
     assert any("/page/2/" in path for path in before), "no list was long enough to paginate"

@@ -150,7 +150,7 @@ def test_without_fork_a_large_site_loads_by_spawn_and_renders_the_same(site_fold
     monkeypatch.setattr(parallel, "start_method", lambda: "spawn")  # what Windows and macOS use
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", recording_pool)
     build(Project.at(site_folder.content), site_folder.output, use_cache=False)
-    assert pools == ["spawn"], "loading runs in spawned workers; rendering stays in this process"
+    assert pools == ["spawn"], "one pool of spawned workers loads and renders"
     assert tree(site_folder.output) == tree(forked)
 
 
@@ -163,7 +163,7 @@ from levelup_site import libc, parallel
 
 def start(parent):
     libc.linux_function = lambda name: None  # no prctl in this worker
-    parallel._start_worker(parent, ())
+    parallel._start_worker(parent)
 
 
 if __name__ == "__main__":
@@ -287,8 +287,8 @@ def test_the_cache_holds_across_working_folders(site_folder, tmp_path, monkeypat
     build(Project.at(site_folder.content), site_folder.output)
     loaded = []
     real_load_files = parallel.load_files
-    monkeypatch.setattr(parallel, "load_files", lambda items, taxonomies: loaded.extend(items)
-                        or real_load_files(items, taxonomies))
+    monkeypatch.setattr(parallel, "load_files", lambda items, *setup: loaded.extend(items)
+                        or real_load_files(items, *setup))
     monkeypatch.chdir(site_folder.content)
     build(Project.at("."), site_folder.output)  # the same project, named from inside it
     assert loaded == []

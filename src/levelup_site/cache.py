@@ -1,16 +1,22 @@
 """The persistent build cache in .levelup-cache/ beside the content folder.
 
-It remembers, for each case-study file, what loading it gave (clean values and
-rendered HTML, or problems), keyed by a hash of its path and bytes; and, for each
-output folder, a fingerprint of every page's inputs with the file it produced.
+It remembers, for each case-study file, what loading it gave (clean values, or
+problems), keyed by a hash of its path and bytes; and, for each output folder, a
+fingerprint of every page's inputs with the file it produced. That is the index,
+one small file read by every build. Rendered bodies are kept apart, in packs in
+`bodies/` (see `BodyStore`), and read only to render a case page again: a one-file
+edit rewrites the index and writes one body, not every body of the site.
 Everything is salted with the versions of levelup and its renderers, so a change
 to any of them misses the cache. A cache that cannot be read for any reason is
 discarded: the cache can make a build faster, never different.
 
-The cache is a pickle, and unpickling runs code, while the cache folder sits in a
+The index is a pickle, and unpickling runs code, while the cache folder sits in a
 checkout that pull requests can write to. So every cache file is signed with a key
 kept outside the checkout (in the user's cache folder), and one whose signature does
-not match is never unpickled.
+not match is never unpickled (nor, for a body, copied into a page).
+
+LEVELUP_CACHE_DIR moves both, the cache and the key, into a folder of the user's
+choosing (a CI cache, a folder outside a read-only checkout).
 """
 
 from __future__ import annotations
@@ -20,16 +26,23 @@ import hmac
 import os
 import pickle
 import secrets
+import shutil
 import sys
 import tempfile
+import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".levelup-cache"
-CACHE_FILE = "build.pickle"
-FORMAT = 5
+CACHE_FILE = "index.pickle"
+BODIES_DIR = "bodies"
+KEY_FILE = "cache-key"
+CACHE_ENV = "LEVELUP_CACHE_DIR"  # moves the cache and its signing key
+FORMAT = 6
+SIGNATURE_BYTES = 64  # blake2b
 KEY_BYTES = 32
 MAX_OUTPUTS = 4  # output folders remembered (site, preview, ...)
 # The coarsest timestamp a contributor's disk is likely to keep: FAT's two seconds.
@@ -58,10 +71,27 @@ def code_salt() -> str:
     return digest(*parts)
 
 
+def cache_folder(project_root: Path) -> Path:
+    """Where a project's cache lives: .levelup-cache/ beside the content folder, or a
+    folder of its own (named for the project's path) inside LEVELUP_CACHE_DIR."""
+    moved = os.environ.get(CACHE_ENV)
+    if moved:
+        return Path(moved) / "sites" / digest(str(project_root.resolve()))[:16]
+    return project_root / CACHE_DIR
+
+
+def key_file() -> Path:
+    """The signing key: in the user's cache folder (XDG_CACHE_HOME, else ~/.cache), out
+    of reach of the checkout; or in LEVELUP_CACHE_DIR when that is set."""
+    moved = os.environ.get(CACHE_ENV)
+    if moved:
+        return Path(moved) / KEY_FILE
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "levelup" / KEY_FILE
+
+
 def signing_key() -> bytes | None:
     """This user's cache-signing key, made on first use; None if it cannot be kept."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    path = base / "levelup" / "cache-key"
+    path = key_file()
     try:
         key = path.read_bytes()
         if len(key) == KEY_BYTES:
@@ -131,13 +161,108 @@ class OutputState:
     fingerprints: dict[str, str] = field(default_factory=dict)  # output path -> inputs fingerprint
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # output path -> (size, mtime_ns)
     search_key: str = ""  # what the search index in this folder was built from
+    # What the plan was made from (`pipeline.plan_key`) and the links it found broken:
+    # while both the key and the files are as they were, the build need not plan again.
+    plan_key: str = ""
+    link_problems: tuple[Any, ...] = ()
+    # The same without the case studies' bodies, and the body each case page was made
+    # from: an edit to a body alone needs only that case page planned again.
+    shape_key: str = ""
+    page_bodies: dict[str, str] = field(default_factory=dict)  # output path -> case study key
+
+
+class CacheDamaged(Exception):
+    """A body the index vouches for is missing or not signed by this user: the cache
+    was changed behind the build's back, and the build starts again without it."""
+
+
+class BodyStore:
+    """Rendered case-study bodies, in signed packs: a few dozen bodies to a file.
+
+    Bodies are written where files are loaded (a worker process, often), one pack per
+    batch, and read where a page is rendered, so they never pass through the process
+    that plans the build. A body is found by its location, "pack:offset:length", which
+    the index keeps with the file it came from; every body is signed on its own. (One
+    file per body cost more to create than the body cost to render.) A pack is removed
+    once no body in it is used. A build without a cache keeps its packs in a private
+    temporary folder, removed when the build is done. A store pickles as its folder and
+    key, so a worker started by any method reads and writes the same files."""
+
+    def __init__(self, folder: Path, key: bytes, temporary: bool = False):
+        self.folder = folder
+        self.key = key
+        self._remove = weakref.finalize(self, shutil.rmtree, folder, True) if temporary else None
+
+    @classmethod
+    def temporary(cls) -> BodyStore:
+        return cls(Path(tempfile.mkdtemp(prefix="levelup-bodies-")), secrets.token_bytes(KEY_BYTES), temporary=True)
+
+    def __eq__(self, other: object) -> bool:  # a copy in a worker is the same store
+        return isinstance(other, BodyStore) and (self.folder, self.key) == (other.folder, other.key)
+
+    def __hash__(self) -> int:
+        return hash((self.folder, self.key))
+
+    def __getstate__(self) -> tuple[Path, bytes]:
+        return self.folder, self.key  # a copy in a worker never removes the folder
+
+    def __setstate__(self, state: tuple[Path, bytes]) -> None:
+        self.folder, self.key = state
+        self._remove = None
+
+    def write(self, bodies: list[tuple[str, str]]) -> dict[str, str]:
+        """Store (file key, body) pairs in one pack; return each key's location."""
+        pack = digest(*(key for key, _ in bodies))
+        locations, parts, offset = {}, [], 0
+        for key, body in bodies:
+            data = body.encode("utf-8")
+            parts += [_sign(self.key, data), data]
+            locations[key] = f"{pack}:{offset}:{SIGNATURE_BYTES + len(data)}"
+            offset += SIGNATURE_BYTES + len(data)
+        path = self.folder / pack
+        temporary = path.with_name(f".{pack}.{os.getpid()}")
+        temporary.write_bytes(b"".join(parts))
+        os.replace(temporary, path)  # a reader never meets half a pack
+        return locations
+
+    def read(self, location: str) -> str:
+        pack, offset, length = location.split(":")
+        try:
+            with open(self.folder / pack, "rb") as file:
+                file.seek(int(offset))
+                blob = file.read(int(length))
+        except OSError as error:
+            raise CacheDamaged(location) from error
+        signature, data = blob[:SIGNATURE_BYTES], blob[SIGNATURE_BYTES:]
+        if not hmac.compare_digest(signature, _sign(self.key, data)):
+            raise CacheDamaged(location)
+        return data.decode("utf-8")
+
+    def packs(self) -> set[str]:
+        try:
+            return {entry.name for entry in os.scandir(self.folder) if not entry.name.startswith(".")}
+        except OSError:
+            return set()
+
+    def keep_only(self, locations: Iterable[str]) -> None:
+        """Remove the packs no location points into (and any a crash left half-written)."""
+        used = {location.split(":", 1)[0] for location in locations}
+        with os.scandir(self.folder) as entries:
+            for entry in entries:
+                if entry.name not in used:
+                    Path(entry.path).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._remove is not None:
+            self._remove()
 
 
 @dataclass
 class BuildCache:
-    path: Path | None
+    path: Path | None  # the index file; None for a build that keeps no cache
     salt: str
-    files: dict[str, Any] = field(default_factory=dict)  # file key -> LoadedFile
+    bodies: BodyStore
+    files: dict[str, Any] = field(default_factory=dict)  # file key -> LoadedFile (without its body)
     outputs: dict[str, OutputState] = field(default_factory=dict)
     used_files: set[str] = field(default_factory=set)
     key: bytes | None = None
@@ -145,17 +270,31 @@ class BuildCache:
     # shown path -> what was last seen of it: lets an unchanged file go unread.
     signatures: dict[str, KnownFile] = field(default_factory=dict)
     new_signatures: dict[str, KnownFile] = field(default_factory=dict)
+    stored_packs: set[str] | None = None  # the body store's packs, listed on first use
+
+    @classmethod
+    def none(cls, salt: str = "") -> BuildCache:
+        """No cache: nothing is read, and nothing is written outside a temporary folder."""
+        return cls(None, salt, BodyStore.temporary())
 
     @classmethod
     def open(cls, project_root: Path | None, salt: str) -> BuildCache:
         key = signing_key() if project_root is not None else None
-        if key is None:
-            return cls(None, salt)
-        path = project_root / CACHE_DIR / CACHE_FILE
-        cache = cls(path, salt, key=key)
+        if project_root is None or key is None:
+            return cls.none(salt)
+        folder = cache_folder(project_root)
         try:
-            blob = path.read_bytes()
-            signature, data = blob[:64], blob[64:]
+            (folder / BODIES_DIR).mkdir(parents=True, exist_ok=True)
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n", encoding="utf-8")
+        except OSError:
+            return cls.none(salt)  # a read-only checkout still builds, only more slowly
+        index = folder / CACHE_FILE
+        cache = cls(index, salt, BodyStore(folder / BODIES_DIR, key), key=key)
+        try:
+            blob = index.read_bytes()
+            signature, data = blob[:SIGNATURE_BYTES], blob[SIGNATURE_BYTES:]
             if not hmac.compare_digest(signature, _sign(key, data)):
                 raise ValueError("not signed by this user")
             stored = pickle.loads(data)
@@ -167,22 +306,42 @@ class BuildCache:
             cache.dirty = True
         return cache
 
+    def forget(self) -> None:
+        """Drop everything remembered (a body went missing or was forged): the next
+        build, or the rest of this one, starts as if there were no cache."""
+        self.files, self.outputs, self.used_files = {}, {}, set()
+        self.signatures, self.new_signatures, self.stored_packs = {}, {}, None
+        self.dirty = True
+
     def known_key(self, shown: str, signature: FileSignature, vocabulary: str) -> str | None:
         entry = self.signatures.get(shown)
         return entry.key if entry and entry.vouches_for(signature, vocabulary) else None
 
     def remember_key(self, shown: str, signature: FileSignature | None, vocabulary: str, key: str,
                      seen_ns: int) -> None:
-        if signature is not None:
+        if signature is None:
+            return
+        known = self.signatures.get(shown)
+        if known is not None and known.key == key and known.vouches_for(signature, vocabulary):
+            self.new_signatures[shown] = known  # as good as new, and the index need not be written again
+        else:
             self.new_signatures[shown] = KnownFile(signature, vocabulary, key, seen_ns)
 
-    def get_file(self, key: str):
+    def get_file(self, key: str) -> Any:
+        """What loading the file with this key gave, if it is remembered and its body
+        (if it has one) is still in the store."""
         found = self.files.get(key)
-        if found is not None:
-            self.used_files.add(key)
+        if found is None:
+            return None
+        if found.body is not None:
+            if self.stored_packs is None:
+                self.stored_packs = self.bodies.packs()  # one listing, not a look-up per file
+            if found.body.split(":", 1)[0] not in self.stored_packs:
+                return None
+        self.used_files.add(key)
         return found
 
-    def put_file(self, key: str, loaded) -> None:
+    def put_file(self, key: str, loaded: Any) -> None:
         self.files[key] = loaded
         self.used_files.add(key)
         self.dirty = True
@@ -201,27 +360,29 @@ class BuildCache:
             self.outputs.pop(next(iter(self.outputs)))
 
     def save(self) -> None:
-        """Write the cache atomically, keeping only entries this build used; then get
-        ready for the next build (a preview server keeps one cache for many)."""
+        """Write the index atomically, keeping only entries this build used, and remove
+        the bodies no entry needs; then get ready for the next build (a preview server
+        keeps one cache for many)."""
         if self.path is None or self.key is None:
             return
         files = {key: self.files[key] for key in self.used_files if key in self.files}
         changed = self.dirty or len(files) != len(self.files) or self.new_signatures != self.signatures
         self.files, self.used_files, self.dirty = files, set(), False
         self.signatures, self.new_signatures = self.new_signatures, {}
+        self.stored_packs = None
         if not changed:
             return
         data = pickle.dumps({"format": FORMAT, "salt": self.salt, "files": files, "outputs": self.outputs,
                              "signatures": self.signatures},
                             protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.path.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("*\n", encoding="utf-8")
-            handle, temporary = tempfile.mkstemp(prefix=".build-", dir=self.path.parent)
+            handle, temporary = tempfile.mkstemp(prefix=".index-", dir=self.path.parent)
             with os.fdopen(handle, "wb") as file:
                 file.write(_sign(self.key, data) + data)
             os.replace(temporary, self.path)
+            self.bodies.keep_only(loaded.body for loaded in files.values() if loaded.body is not None)
         except OSError:
             pass  # a read-only checkout still builds, only more slowly next time
+
+    def close(self) -> None:
+        self.bodies.close()

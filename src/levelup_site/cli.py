@@ -7,12 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from jinja2 import TemplateError
-
 from . import __version__
 from .errors import Problem, SiteError, report, summary
 from .pipeline import DEFAULT_CONTENT, Project, build, check
-from .render import template_error
 
 DEFAULT_OUTPUT = "_site"
 DEFAULT_PREVIEW = ".levelup-cache/preview"
@@ -37,13 +34,28 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("GITHUB_ACTIONS") == "true":
             print(github_annotations(error.problems))
         return 1
-    except TemplateError as error:
+    except Exception as error:
+        message = template_mistake(error)
+        if message is None:
+            raise
         outcome = getattr(args, "on_failure", "nothing was written")
-        print(template_error(error) + (f"\n{outcome[0].upper()}{outcome[1:]}." if outcome else ""), file=sys.stderr)
+        print(message + (f"\n{outcome[0].upper()}{outcome[1:]}." if outcome else ""), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted; the previous site was left as it was.", file=sys.stderr)
         return 130
+
+
+def template_mistake(error: Exception) -> str | None:
+    """What a template mistake says to its author, or None for any other error. Jinja is
+    imported only by a build that renders (a rebuild that finds nothing changed does
+    not), so an error can be one of Jinja's only if Jinja was imported."""
+    jinja2 = sys.modules.get("jinja2")
+    if jinja2 is None or not isinstance(error, jinja2.TemplateError):
+        return None
+    from .render import template_error
+
+    return template_error(error)
 
 
 def github_annotations(problems: list[Problem] | tuple[Problem, ...]) -> str:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import stat
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import parallel
-from .cache import BuildCache, digest, file_signature
+from .cache import BodyStore, BuildCache, FileSignature, digest, file_signature
 from .errors import Problem, project_path
 from .frontmatter import Document, FrontMatterError, split
 from .links import hrefs, lines_of
-from .markdown import MarkdownRenderer
 from .models import CaseStudy, Taxonomy, TermMap, frozen_terms
+from .review import body_warnings, copy_key, study_warnings
 from .schema import SLUG_PATTERN, Schema, validate
+
+if TYPE_CHECKING:
+    from .markdown import MarkdownRenderer
 
 CASE_STUDY_DIR = "case-studies"
 PAGES_DIR = "pages"
@@ -47,19 +52,20 @@ def read_bytes(path: Path, content_root: Path, shown: str,
     return (None, problem) if problem else (path.read_bytes(), None)
 
 
-def file_info(path: Path, content_root: Path, shown: str,
+def file_info(path: Path | str, content_root: Path, shown: str,
               folder_is_link: bool = False) -> tuple[os.stat_result | None, Problem | None]:
     """A content file's metadata, or why it must not be read at all.
 
     `content_root` is the resolved content folder. One lstat per file: resolving
-    every path of a 10,000-file site would cost seconds, so only links are resolved.
+    every path of a 10,000-file site would cost seconds, so only links are resolved
+    (and a plain path string is enough for the rest).
     """
     try:
-        info = path.lstat()
+        info = os.lstat(path)
         is_link = stat.S_ISLNK(info.st_mode)
         if is_link or folder_is_link:
-            info = path.stat()  # follows the link; fails if it dangles or loops
-            if not path.resolve(strict=True).is_relative_to(content_root):
+            info = os.stat(path)  # follows the link; fails if it dangles or loops
+            if not Path(path).resolve(strict=True).is_relative_to(content_root):
                 raise ValueError("outside")
     except (OSError, RuntimeError, ValueError):
         return None, Problem(shown, None, None, "is a link to a file outside the content folder",
@@ -99,29 +105,60 @@ def read_document(path: Path, content_dir: Path) -> tuple[Document | None, Probl
 
 @dataclass(frozen=True)
 class LoadedFile:
-    """What one case-study file gave: a case study, or the problems found in it."""
+    """What one case-study file gave: a case study, or the problems found in it.
+
+    The study's rendered body is not in it: it went to the body store, and `body` says
+    where; it is read from there only to render its page."""
 
     study: CaseStudy | None
     problems: tuple[Problem, ...]
+    body: str | None = None  # the body's location in the store (BodyStore.read)
+    copy_key: str | None = None  # see review.copy_key
+    # Warnings about the body that count only if the case study is built (not a draft left out).
+    body_warnings: tuple[Problem, ...] = ()
 
 
-def load_file(raw: bytes, shown: str, stem: str, key: str, schema: Schema,
-              renderer: MarkdownRenderer) -> LoadedFile:
-    """Everything that depends on one file alone: a pure function of its bytes and name."""
+@dataclass(frozen=True)
+class LoadSetup:
+    """What loading any one file needs besides its bytes, the same for the whole build."""
+
+    schema: Schema
+    placeholders: tuple[str, ...]  # the text `levelup new` leaves for the author to replace
+    bodies: BodyStore
+
+
+def load_files(items: list[tuple[bytes, str, str, str]], setup: LoadSetup,
+               renderer: MarkdownRenderer) -> list[LoadedFile]:
+    """Load a batch of files, `items` being (raw bytes, display path, file stem, key),
+    and keep their bodies in one pack of the body store."""
+    loaded = [load_file(*item, setup, renderer) for item in items]
+    bodies = [(file.study.key, body) for file, body in loaded if file.study is not None and body is not None]
+    if not bodies:
+        return [file for file, _ in loaded]
+    locations = setup.bodies.write(bodies)
+    return [replace(file, body=locations[file.study.key]) if file.study is not None else file
+            for file, _ in loaded]
+
+
+def load_file(raw: bytes, shown: str, stem: str, key: str, setup: LoadSetup,
+              renderer: MarkdownRenderer) -> tuple[LoadedFile, str | None]:
+    """Everything that depends on one file alone: a pure function of its bytes and name.
+    The rendered body comes apart, for the body store."""
     document, problem = parse_document(raw, shown)
-    if problem:
-        return LoadedFile(None, (problem,))
-    values, found = validate(document.data, document.lines, shown, stem, schema)
+    if problem or document is None:
+        return LoadedFile(None, (problem,) if problem else ()), None
+    values, found = validate(document.data, document.lines, shown, stem, setup.schema)
     if found:
-        return LoadedFile(None, tuple(found))
+        return LoadedFile(None, tuple(found)), None
     body_html, notes = rendered_body(document, shown, renderer)
     meta_key = digest(repr(sorted(values.items())))
     links = hrefs(body_html)
-    study = CaseStudy(source_path=shown, body_html=body_html, links=links, key=key, meta_key=meta_key,
+    study = CaseStudy(source_path=shown, body_html="", links=links, key=key, meta_key=meta_key,
                       link_lines=lines_of(raw.decode("utf-8"), links), body_line=document.body_line,
                       field_lines=TermMap({k: v for k, v in document.lines.items() if "." not in k and "[" not in k}),
                       **{**values, "terms": frozen_terms(values["terms"]), "extra": TermMap(values["extra"])})
-    return LoadedFile(study, notes)
+    warnings = tuple(body_warnings(study, body_html, setup.placeholders))
+    return LoadedFile(study, notes, copy_key=copy_key(body_html), body_warnings=warnings), body_html
 
 
 def rendered_body(document: Document, shown: str, renderer: MarkdownRenderer) -> tuple[str, tuple[Problem, ...]]:
@@ -142,51 +179,79 @@ def vocabulary_key(schema: Schema) -> str:
 
 
 def load_case_studies(
-    content_dir: Path, schema: Schema, drafts: bool, cache: BuildCache
-) -> tuple[tuple[CaseStudy, ...], list[Problem]]:
+    content_dir: Path, setup: LoadSetup, drafts: bool, cache: BuildCache, workers: parallel.Workers, today: dt.date
+) -> CaseStudies:
+    """Every case study that loads cleanly (drafts only if asked for), and every problem
+    found, warnings included; a file unchanged since the cache last saw it is not read."""
     problems: list[Problem] = []
-    vocabulary = digest(vocabulary_key(schema))
-    results: dict[Path, LoadedFile] = {}
-    misses: list[tuple[Path, str, bytes, str]] = []
+    vocabulary = digest(vocabulary_key(setup.schema))
+    results: dict[str, LoadedFile] = {}  # by file name
+    misses: list[tuple[str, str, bytes, str]] = []
     content_root = content_dir.resolve()
-    folder_shown = project_path(content_dir / CASE_STUDY_DIR, content_dir)
-    folder_is_link = (content_dir / CASE_STUDY_DIR).is_symlink()
+    folder = content_dir / CASE_STUDY_DIR
+    folder_shown = project_path(folder, content_dir)
+    folder_is_link = folder.is_symlink()
     seen_ns = time.time_ns()  # before any file's metadata is taken
-    for path in case_study_files(content_dir):
-        shown = f"{folder_shown}/{path.name}"
+    unread: list[tuple[str, str, str, os.stat_result, FileSignature]] = []
+    # Names and plain path strings: 10,000 Path objects would cost more than the look-ups.
+    for name in [path.name for path in case_study_files(content_dir)]:
+        path = os.path.join(folder, name)
+        shown = f"{folder_shown}/{name}"
         info, problem = file_info(path, content_root, shown, folder_is_link)
-        if problem:
-            problems.append(problem)
+        if problem or info is None:
+            problems += [problem] if problem else []
             continue
         # A file whose metadata is as the cache last saw it is not even read again.
         signature = file_signature(info)
         key = cache.known_key(shown, signature, vocabulary)
         cached = cache.get_file(key) if key else None
         if cached is None:
-            raw = path.read_bytes()
-            key = digest(vocabulary, shown, raw)
-            cached = cache.get_file(key)
-            if cached is None:
-                misses.append((path, shown, raw, key))
-            if len(raw) != info.st_size:
-                signature = None  # changed while we read it: do not vouch for it next time
-        cache.remember_key(shown, signature, vocabulary, key, seen_ns)
+            unread.append((name, path, shown, info, signature))
+        else:
+            cache.remember_key(shown, signature, vocabulary, key, seen_ns)
+            results[name] = cached
+    if workers.worth_it(len(unread)):
+        workers.start()  # before the files are read, so that no worker is forked holding their bytes
+    for name, path, shown, info, signature in unread:
+        raw = Path(path).read_bytes()
+        key = digest(vocabulary, shown, raw)
+        cached = cache.get_file(key)
+        if cached is None:
+            misses.append((name, shown, raw, key))
+        # A file that changed while it was read is not vouched for next time.
+        cache.remember_key(shown, signature if len(raw) == info.st_size else None, vocabulary, key, seen_ns)
         if cached is not None:
-            results[path] = cached
-    for (path, _, _, key), loaded in zip(misses, parallel.load_files(
-            [(raw, shown, path.stem, key) for path, shown, raw, key in misses], schema)):
+            results[name] = cached
+    for (name, _, _, key), loaded in zip(misses, parallel.load_files(
+            [(raw, shown, name.removesuffix(".md"), key) for name, shown, raw, key in misses], setup, workers)):
         cache.put_file(key, loaded)
-        results[path] = loaded
+        results[name] = loaded
 
     studies: list[CaseStudy] = []
-    for path in sorted(results):
-        loaded = results[path]
+    copy_keys: dict[str, str | None] = {}
+    body_at: dict[str, str] = {}
+    for name in sorted(results):
+        loaded = results[name]
         problems.extend(loaded.problems)
         if loaded.study is not None and (drafts or not loaded.study.draft):
             studies.append(loaded.study)
+            problems.extend(loaded.body_warnings)
+            copy_keys[loaded.study.source_path] = loaded.copy_key
+            if loaded.body is not None:
+                body_at[loaded.study.key] = loaded.body
     problems.extend(_slug_clashes(studies))
+    problems.extend(study_warnings(studies, today, copy_keys))
     studies.sort(key=lambda s: (-s.published.toordinal(), s.title.casefold(), s.slug))
-    return tuple(studies), problems
+    return CaseStudies(tuple(studies), problems, body_at)
+
+
+@dataclass(frozen=True)
+class CaseStudies:
+    """What loading the case-study folder gave."""
+
+    studies: tuple[CaseStudy, ...]  # newest first
+    problems: list[Problem]
+    body_at: dict[str, str]  # a case study's key -> where its rendered body is kept
 
 
 def _slug_clashes(studies: list[CaseStudy]) -> list[Problem]:

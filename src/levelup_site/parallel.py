@@ -4,11 +4,17 @@ Rendering Markdown (loading) and rendering pages with Jinja (writing) dominate a
 cold build of a large site. Starting worker processes costs more than it saves for
 a few hundred files, so below a threshold everything runs in this process.
 
-How workers start is decided in one place, `start_method`: by fork only on Linux,
-where it is the platform's own default and safe; elsewhere by the platform's default
-(spawn), which loading supports (its initializer, work function and arguments are
-module-level or picklable) and rendering does not yet (its jobs hold closures), so
-there rendering stays in this process.
+One pool serves a whole build: started the first time a stage has enough work for
+it, used for loading and then for rendering, and shut down when the build ends.
+Workers are sent plain values only: chunks of file bytes to load, and planned page
+jobs to render (module-level functions with picklable arguments, no closures). So
+they work the same however they were started, and how that is is decided in one
+place, `start_method`: by fork on Linux, where it is the platform's own default and
+safe; elsewhere by the platform's default (spawn).
+
+A rendered body never travels through this process: a worker that loads a file
+writes its body to the body store (`cache.BodyStore`), and the worker that renders
+its page reads it from there.
 """
 
 from __future__ import annotations
@@ -19,23 +25,28 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, TypeVar
 
 from . import libc
-from .markdown import MarkdownRenderer
-from .schema import Schema
+
+if TYPE_CHECKING:
+    from .content import LoadedFile, LoadSetup
+    from .markdown import MarkdownRenderer
+    from .write import OutputJob
 
 PARALLEL_THRESHOLD = 200  # files; below this, one process is faster
 CHUNK = 64
 PR_SET_PDEATHSIG = 1
 
-# Per-process state of a worker: what it was started with. Page jobs hold closures
-# over the renderer, which cannot be pickled, so forked workers inherit them instead.
-_worker: tuple[Schema, MarkdownRenderer] | None = None
-_forked_jobs: tuple | None = None
+Item = TypeVar("Item")
+
+# A worker's Markdown renderer, made on its first file and kept for the rest.
+_renderer: MarkdownRenderer | None = None
 
 
 def _workers() -> int:
@@ -44,25 +55,70 @@ def _workers() -> int:
 
 def start_method() -> str | None:
     """"fork" where it is the platform's own safe default (Linux): workers start in
-    milliseconds and inherit page jobs, which cannot be pickled. Elsewhere None: the
-    platform's default (spawn on Windows and macOS, where fork is unsafe), which only
-    loading can use; rendering then runs in this process."""
+    milliseconds. Elsewhere None: the platform's default (spawn on Windows and macOS,
+    where fork is unsafe), which works as well, since workers are sent only values."""
     if sys.platform.startswith("linux") and "fork" in get_all_start_methods():
         return "fork"
     return None
 
 
-def load_files(items: list[tuple[bytes, str, str, str]], schema: Schema) -> list:
-    """`items` are (raw bytes, display path, file stem, cache key); returns LoadedFile values in order."""
-    from .content import load_file
+def chunks(items: Sequence[Item], size: int = CHUNK) -> list[Sequence[Item]]:
+    return [items[start:start + size] for start in range(0, len(items), size)]
 
-    workers = _workers()
-    if len(items) < PARALLEL_THRESHOLD or workers < 2:
-        renderer = MarkdownRenderer()
-        return [load_file(*item, schema, renderer) for item in items]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(start_method()),
-                             initializer=_start_worker, initargs=(os.getpid(), schema)) as pool:
-        return list(pool.map(_load_in_worker, items, chunksize=CHUNK))
+
+class Workers:
+    """The worker processes of one build: none until a stage has work enough for them,
+    then one pool for the rest of the build. Use as a context manager."""
+
+    def __init__(self) -> None:
+        self.count = _workers()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def worth_it(self, items: int) -> bool:
+        return items >= PARALLEL_THRESHOLD and self.count >= 2
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.count, mp_context=get_context(start_method()),
+                                             initializer=_start_worker, initargs=(os.getpid(),))
+        return self._pool
+
+    def start(self) -> None:
+        """Start the workers now, while this process is small: a forked worker starts as
+        a copy of it, and the build is about to read and plan thousands of files."""
+        if self._pool is None:
+            self.pool().submit(int)  # a forking pool starts all its workers at its first task
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+
+def load_files(items: list[tuple[bytes, str, str, str]], setup: LoadSetup, workers: Workers) -> list[LoadedFile]:
+    """`items` are (raw bytes, display path, file stem, cache key); returns LoadedFile values in order."""
+    if not workers.worth_it(len(items)):
+        return [loaded for chunk in chunks(items) for loaded in _load_chunk(setup, chunk)]
+    pool = workers.pool()
+    return [loaded for done in pool.map(_load_chunk, *zip(*((setup, chunk) for chunk in chunks(items))))
+            for loaded in done]
+
+
+def _load_chunk(setup: LoadSetup, items: Sequence[tuple[bytes, str, str, str]]) -> list[LoadedFile]:
+    from .content import load_files
+    from .markdown import MarkdownRenderer
+
+    global _renderer
+    if _renderer is None:
+        _renderer = MarkdownRenderer()
+    return load_files(list(items), setup, _renderer)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -88,52 +144,49 @@ def _exit_when_parent_ends() -> None:
         os._exit(1)
 
 
-def _start_worker(parent: int, schema: Schema) -> None:
-    global _worker
+def _start_worker(parent: int) -> None:
     _die_with_parent(parent)
-    _worker = (schema, MarkdownRenderer())
 
 
-def _load_in_worker(item: tuple[bytes, str, str, str]):
-    from .content import load_file
-
-    schema, renderer = _worker
-    return load_file(*item, schema, renderer)
-
-
-def render_files(jobs: list, output: Path, staging: Path, existing: set[str],
-                 progress: Callable[[int], None] | None) -> list[str]:
+def render_files(jobs: list[OutputJob], output: Path, staging: Path, existing: set[str],
+                 progress: Callable[[int], None] | None, workers: Workers) -> list[str]:
     """Render `jobs` into `staging`, skipping files whose bytes `output` already has;
-    return the paths written, in job order."""
+    return the paths written, in job order.
+
+    Page jobs go to the workers when there are enough of them; the rest (static files,
+    the open data, made from the whole site) are written here meanwhile."""
+    portable = [job for job in jobs if job.portable]
+    if not workers.worth_it(len(portable)):
+        return _render_here(jobs, output, staging, existing, progress, 0)
+    pool = workers.pool()
+    pending: list[tuple[int, Future[list[str]]]] = [
+        (len(chunk), pool.submit(_render_chunk, chunk, output, staging,
+                                 {job.path for job in chunk if job.path in existing}))
+        for chunk in chunks(portable)]
+    local = [job for job in jobs if not job.portable]
+    written = set(_render_here(local, output, staging, existing, progress, 0))
+    done = len(local)
+    for size, future in pending:
+        written.update(future.result())
+        done += size
+        if progress:
+            progress(done)
+    return [job.path for job in jobs if job.path in written]
+
+
+def _render_here(jobs: Iterable[OutputJob], output: Path, staging: Path, existing: set[str],
+                 progress: Callable[[int], None] | None, done: int) -> list[str]:
     from .write import write_if_changed
 
-    global _forked_jobs
-    workers = _workers()
-    if len(jobs) < PARALLEL_THRESHOLD or workers < 2 or start_method() != "fork":
-        changed = []
-        for done, job in enumerate(jobs, 1):
-            if write_if_changed(job, output, staging, job.path in existing):
-                changed.append(job.path)
-            if progress:
-                progress(done)
-        return changed
-    _forked_jobs = (jobs, output, staging, existing)
-    try:
-        chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
-        changed = []
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"),
-                                 initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-            for chunk, written in zip(chunks, pool.map(_render_chunk, chunks)):
-                changed += written
-                if progress:
-                    progress(chunk.stop)
-        return changed
-    finally:
-        _forked_jobs = None
+    changed = []
+    for count, job in enumerate(jobs, done + 1):
+        if write_if_changed(job, output, staging, job.path in existing):
+            changed.append(job.path)
+        if progress:
+            progress(count)
+    return changed
 
 
-def _render_chunk(indexes: range) -> list[str]:
-    from .write import write_if_changed
+def _render_chunk(jobs: Sequence[OutputJob], output: Path, staging: Path, existing: set[str]) -> list[str]:
+    return _render_here(jobs, output, staging, existing, None, 0)
 
-    jobs, output, staging, existing = _forked_jobs
-    return [jobs[i].path for i in indexes if write_if_changed(jobs[i], output, staging, jobs[i].path in existing)]

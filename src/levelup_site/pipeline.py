@@ -9,25 +9,27 @@ import datetime as dt
 import gc
 import os
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from . import opendata, render, search_index, urls
-from .cache import BuildCache, code_salt, digest
+from . import search_index, urls
+from .cache import BodyStore, BuildCache, CacheDamaged, OutputState, code_salt, digest
 from .config import RESERVED_PATHS, SETTINGS_FILE, TAXONOMIES_FILE, load_schema, load_settings
-from .content import CASE_STUDY_DIR, PAGES_DIR, Page, load_case_studies, load_pages
+from .content import CASE_STUDY_DIR, PAGES_DIR, LoadSetup, Page, case_study_files, load_case_studies, load_pages
 from .errors import Problem, SiteError, display_path
-from .links import address_problems, broken_links
-from .markdown import MarkdownRenderer
-from .models import Site
-from .pages import Inputs, make_inputs, plan_pages
-from .pages.fingerprint import TemplateSalts, fingerprint, templates_key
+from .models import CaseStudy, Site
+from .parallel import Workers
 from .progress import Progress
-from .review import stray_files, study_warnings
+from .review import stray_files
 from .scaffold import PLACEHOLDERS
 from .taxonomy import Index, build_index
-from .write import OutputJob, asset_version, output_problem, static_jobs, write_site
+
+if TYPE_CHECKING:
+    from .pages import Inputs, PageJob
+from .write import OutputJob, asset_version, current_files, output_problem, static_jobs, unchanged, write_site
 
 DEFAULT_CONTENT = "content"
 PACKAGE = Path(__file__).resolve().parent
@@ -81,8 +83,15 @@ class Loaded:
 
     site: Site
     pages: tuple[Page, ...]
-    index: Index
+    bodies: BodyStore  # the case studies' rendered bodies
+    body_at: Mapping[str, str]  # a case study's key -> where in `bodies` its body is
     problems: tuple[Problem, ...] = ()
+
+    @cached_property
+    def index(self) -> Index:
+        """The terms' lists and related case studies: made when first asked for, as a
+        build that finds nothing changed never needs them."""
+        return build_index(self.site)
 
     @property
     def failed_addresses(self) -> set[str]:
@@ -124,7 +133,7 @@ def settle(problems: list[Problem], strict: bool) -> tuple[Problem, ...]:
 
 
 def load(project: Project, base_url: str | None = None, drafts: bool = False,
-         cache: BuildCache | None = None) -> Loaded:
+         cache: BuildCache | None = None, workers: Workers | None = None) -> Loaded:
     """Load and validate everything, collecting every problem in every file.
 
     Raises SiteError when the vocabularies cannot be read (case studies cannot be
@@ -137,7 +146,7 @@ def load(project: Project, base_url: str | None = None, drafts: bool = False,
                                  else "is not a folder",
                                  "run levelup in the folder that holds content/ (with site.yaml and "
                                  "case-studies/ in it), or pass --content PATH/TO/content")])
-    cache = cache or BuildCache(None, "")
+    cache = cache or BuildCache.none()
     problems: list[Problem] = []
     settings, found = load_settings(project.content, base_url)
     problems += found
@@ -146,50 +155,185 @@ def load(project: Project, base_url: str | None = None, drafts: bool = False,
     if found:  # case studies cannot be checked against a schema that cannot be read
         raise SiteError([*problems, *found])
     taxonomies = schema.taxonomies
-    studies, found = load_case_studies(project.content, schema, drafts, cache)
-    problems += found
+    setup = LoadSetup(schema, PLACEHOLDERS, cache.bodies)
+    if workers is None:
+        with Workers() as own:
+            case_studies = load_case_studies(project.content, setup, drafts, cache, own, build_date())
+    else:
+        case_studies = load_case_studies(project.content, setup, drafts, cache, workers, build_date())
+    problems += case_studies.problems
+    from .markdown import MarkdownRenderer  # here: a build that finds nothing changed reads no Markdown else
+
     pages, found = load_pages(project.content, MarkdownRenderer(), RESERVED_PATHS | {t.id for t in taxonomies})
     problems += found
     problems += stray_files(project.content, {CASE_STUDY_DIR: "case studies", PAGES_DIR: "plain pages"},
                             {SETTINGS_FILE, TAXONOMIES_FILE})
-    problems += study_warnings(studies, build_date(), PLACEHOLDERS)
     if settings is None or settings_failed:
         raise SiteError(problems)  # the site cannot be planned without its settings
-    site = Site(settings=settings, taxonomies=taxonomies, case_studies=studies, fields=schema.fields)
-    return Loaded(site=site, pages=pages, index=build_index(site), problems=tuple(problems))
+    site = Site(settings=settings, taxonomies=taxonomies, case_studies=case_studies.studies,
+                fields=schema.fields)
+    return Loaded(site=site, pages=pages, bodies=cache.bodies, body_at=case_studies.body_at, problems=tuple(problems))
+
+
+@dataclass(frozen=True)
+class PlanKeys:
+    """Digests of everything `plan` and `link_problems` read: every input's key, the
+    template and static files' bytes, the build's variant (base URL, drafts) and the
+    addresses of case studies left out for their errors. Cheap next to planning.
+
+    `full` covers it all: a build whose key and output files are as the last build
+    left them is done. `shape` leaves out the case studies' bodies: while it holds,
+    an edited body changes its own case page and nothing else (lists, cards, feeds
+    and data show metadata only), so only that page is planned again."""
+
+    shape: str
+    full: str
+
+
+def plan_keys(project: Project, loaded: Loaded, variant: str) -> PlanKeys:
+    site = loaded.site
+    shape = digest(variant, repr(site.settings), repr(site.taxonomies), repr(site.fields),
+                   *(repr(page) for page in loaded.pages),
+                   asset_version(static_jobs(project.static)), templates_digest(project.templates),
+                   *(f"{study.slug}\0{study.source_path}\0{study.meta_key}" for study in site.case_studies),
+                   *sorted(loaded.failed_addresses))
+    return PlanKeys(shape, digest(shape, *(study.key for study in site.case_studies)))
+
+
+def case_page(links: urls.Urls, study: CaseStudy) -> str:
+    return urls.output_file(links.case_study(study))
+
+
+def templates_digest(folders: tuple[Path, ...]) -> str:
+    """Every file in the template folders, in search order: any template edited, added
+    or removed changes it."""
+    parts = []
+    for number, folder in enumerate(folders):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    parts.append(f"{number}\0{path.relative_to(folder).as_posix()}")
+                    parts.append(path.read_bytes())
+    return digest(*parts)
 
 
 def plan(project: Project, loaded: Loaded) -> list[OutputJob]:
-    """Every output file, with the fingerprint of its inputs; links between pages checked."""
+    """Every output file, with the fingerprint of its inputs."""
+    from .pages import plan_pages
+
     static = static_jobs(project.static)  # read once: their digests also version the asset URLs
-    inputs = make_inputs(loaded.site, loaded.index, loaded.pages, asset_version(static))
-    salts = TemplateSalts(render.environment(project.templates))
-    state = render.RenderState(project.templates, inputs.layout, templates_key(salts.env))
-    jobs = [OutputJob(job.path, fingerprint(salts(job.template), job.template, job.keys),
-                      partial(render.render_job, state, job))
-            for job in plan_pages(inputs)]
+    inputs, output_job = _planning(project, loaded, static)
+    jobs = [output_job(job) for job in plan_pages(inputs)]
     jobs += data_jobs(loaded.site, inputs)
     jobs += static
     return jobs
 
 
-def link_problems(loaded: Loaded, jobs: list[OutputJob]) -> list[Problem]:
-    """Links in case-study bodies that lead to no page of the site, and addresses
-    (case pages, aliases) that two outputs claim."""
-    outputs = {job.path for job in jobs} | loaded.failed_addresses
-    links = urls.Urls.of(loaded.site.settings)
-    return [*broken_links(loaded.site.case_studies, outputs, links),
-            *address_problems(loaded.site.case_studies, [job.path for job in jobs], links)]
+def plan_case_pages(project: Project, loaded: Loaded, studies: tuple[CaseStudy, ...]) -> list[OutputJob]:
+    """The case pages of `studies` alone, planned from the whole site (their related
+    case studies, the layout) as `plan` would."""
+    from .pages.case_study import plan_case_studies
+
+    inputs, output_job = _planning(project, loaded, static_jobs(project.static))
+    only = replace(inputs, site=replace(inputs.site, case_studies=studies))
+    return [output_job(job) for job in plan_case_studies(only)]
+
+
+def _planning(project: Project, loaded: Loaded,
+              static: list[OutputJob]) -> tuple[Inputs, Callable[[PageJob], OutputJob]]:
+    """What planners read, and how a planned page becomes an output job with its fingerprint."""
+    # Planning and rendering need Jinja and every planner; a build that plans nothing imports neither.
+    from . import render
+    from .pages import make_inputs
+    from .pages.fingerprint import TemplateSalts, fingerprint, templates_key
+
+    inputs = make_inputs(loaded.site, loaded.index, loaded.pages, asset_version(static), loaded.body_at)
+    salts = TemplateSalts(render.environment(project.templates))
+    state = render.RenderState(project.templates, inputs.layout, templates_key(salts.env), loaded.bodies)
+
+    def output_job(job: PageJob) -> OutputJob:
+        return OutputJob(job.path, fingerprint(salts(job.template), job.template, job.keys),
+                         partial(render.render_job, state, job), portable=True)
+
+    return inputs, output_job
+
+
+def link_problems(loaded: Loaded, paths: Iterable[str], studies: tuple[CaseStudy, ...] | None = None) -> list[Problem]:
+    """Links in the bodies of `studies` (by default, every case study) that lead to no
+    file of the site, whose output files are `paths`."""
+    from .links import broken_links
+
+    outputs = set(paths) | loaded.failed_addresses
+    return broken_links(loaded.site.case_studies if studies is None else studies, outputs,
+                        urls.Urls.of(loaded.site.settings))
+
+
+def address_problems(loaded: Loaded, paths: list[str]) -> list[Problem]:
+    """Case pages and aliases whose address another output has too (`paths`: every
+    output file, repeats kept), and aliases that are not plain site paths."""
+    from .links import address_problems
+
+    return address_problems(loaded.site.case_studies, paths, urls.Urls.of(loaded.site.settings))
 
 
 def data_jobs(site: Site, inputs: Inputs) -> list[OutputJob]:
     """The open data files. Their keys are the case studies' metadata, so a no-change
     build does not serialise them; the vocabularies name their columns."""
+    from . import opendata
+    from .pages.fingerprint import fingerprint
+
     keys = (inputs.keys.settings, inputs.keys.vocabulary, inputs.keys.studies)
     return [OutputJob(opendata.JSON_PATH, fingerprint(DATA_SALT, "json", keys),
                       partial(opendata.as_json, site, inputs.urls)),
             OutputJob(opendata.CSV_PATH, fingerprint(DATA_SALT, "csv", keys),
                       partial(opendata.as_csv, site, inputs.urls))]
+
+
+@dataclass(frozen=True)
+class Replan:
+    """What a build must plan: `jobs` None when nothing, else every output file. Unless
+    `complete`, only those in `paths` were planned again, and the others keep the last
+    build's fingerprints, which holds only while their files are as it left them."""
+
+    jobs: list[OutputJob] | None
+    link_problems: list[Problem]  # broken links in bodies, kept by the cache
+    address_problems: list[Problem]  # addresses two outputs claim (cheap: found every time)
+    paths: frozenset[str] = frozenset()
+    complete: bool = False
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self.link_problems, *self.address_problems]
+
+
+def _replanning(project: Project, loaded: Loaded, keys: PlanKeys, previous: OutputState) -> Replan:
+    """As little planning as the inputs' keys allow, given what the last build planned."""
+    if any(not problem.warning for problem in loaded.problems):
+        return Replan(None, [], [])  # the build stops at its errors; links are checked once they are fixed
+    addresses = address_problems(loaded, list(previous.fingerprints))  # the same files as last time, if:
+    if keys.full == previous.plan_key:
+        return Replan(None, list(previous.link_problems), addresses)  # the same fingerprints and links too
+    if keys.shape == previous.shape_key:
+        links = urls.Urls.of(loaded.site.settings)
+        studies = tuple(s for s in loaded.site.case_studies
+                        if previous.page_bodies.get(case_page(links, s)) != s.key)
+        planned = {job.path: job for job in plan_case_pages(project, loaded, studies)}
+        jobs = [planned.get(path) or OutputJob(path, fingerprint, _planned_before)
+                for path, fingerprint in previous.fingerprints.items()]
+        edited = {study.source_path for study in studies}
+        found = [problem for problem in previous.link_problems if problem.path not in edited]
+        found += link_problems(loaded, previous.fingerprints, studies)
+        return Replan(jobs, found, addresses, frozenset(planned))
+    jobs = plan(project, loaded)
+    paths = [job.path for job in jobs]
+    return Replan(jobs, link_problems(loaded, paths), address_problems(loaded, paths), complete=True)
+
+
+def _planned_before() -> bytes:
+    # write_site renders only the files whose fingerprint or bytes changed; a file kept
+    # from the last plan is rendered only if it changed behind the build's back, and
+    # the build plans everything again before it can come to that.
+    raise RuntimeError("a file kept from the last plan was to be rendered again")
 
 
 @dataclass(frozen=True)
@@ -203,7 +347,8 @@ def check(project: Project, drafts: bool = True, strict: bool = False) -> Checke
     Raises SiteError with every problem in every file if any is an error."""
     loaded = load(project, drafts=drafts, cache=BuildCache.open(project.root, code_salt()))
     jobs = plan(project, loaded)
-    warnings = settle([*loaded.problems, *link_problems(loaded, jobs)], strict)
+    paths = [job.path for job in jobs]
+    warnings = settle([*loaded.problems, *link_problems(loaded, paths), *address_problems(loaded, paths)], strict)
     for job in jobs:
         job.produce()  # a template mistake is found here, not at publication
     return Checked(loaded, warnings)
@@ -232,29 +377,63 @@ def _build(project: Project, output: Path, base_url: str | None, drafts: bool, u
     problem = output_problem(output, project.root, [project.content, *project.templates, *project.static])
     if problem:
         raise SiteError([problem])
-    if cache is None:
-        cache = BuildCache.open(project.root if use_cache else None, code_salt())
-    loaded = load(project, base_url, drafts, cache)
-    jobs = plan(project, loaded)
+    with Workers() as workers:
+        # A large site's workers start first, as copies of this process while it is small
+        # (before the cache is read): forked later, each would count the whole site again.
+        # Starting two and finding nothing for them to do costs a few milliseconds.
+        if workers.worth_it(len(case_study_files(project.content))):
+            workers.start()
+        own_cache = cache is None
+        if cache is None:
+            cache = BuildCache.open(project.root if use_cache else None, code_salt())
+        try:
+            return _build_with(project, output, base_url, drafts, progress, search, cache, strict, workers, started)
+        except CacheDamaged:
+            # A body the cache vouched for is gone or forged: build again as if there were no cache.
+            cache.forget()
+            return _build_with(project, output, base_url, drafts, progress, search, cache, strict, workers, started)
+        finally:
+            if own_cache:
+                cache.close()
+
+
+def _build_with(project: Project, output: Path, base_url: str | None, drafts: bool, progress: bool | None,
+                search: bool, cache: BuildCache, strict: bool, workers: Workers, started: float) -> BuildResult:
+    loaded = load(project, base_url, drafts, cache, workers)
+    links = urls.Urls.of(loaded.site.settings)
+    variant = digest(loaded.site.settings.base_url, str(drafts))
+    previous = cache.output(output, variant)
+    keys = plan_keys(project, loaded, variant)
+    plan_again = _replanning(project, loaded, keys, previous)
     try:
-        warnings = settle([*loaded.problems, *link_problems(loaded, jobs)], strict)
+        warnings = settle([*loaded.problems, *plan_again.problems], strict)
     except SiteError:
         cache.save()  # files that loaded cleanly stay cached while another is being fixed
         raise
-    variant = digest(loaded.site.settings.base_url, str(drafts))
-    with Progress(len(jobs), "Writing", enabled=progress) as bar:
-        result = write_site(output, jobs, cache.output(output, variant), bar.update)
-    state = result.state
+    current = current_files(output)
+    if not plan_again.complete and not unchanged(output, previous, plan_again.paths, current):
+        # Files the last build wrote are gone or changed: plan them all, to put them right.
+        plan_again = replace(plan_again, jobs=plan(project, loaded), complete=True)
+    if plan_again.jobs is None:
+        state, files, written = previous, len(previous.fingerprints), 0
+    else:
+        jobs = plan_again.jobs
+        with Progress(len(jobs), "Writing", enabled=progress) as bar:
+            result = write_site(output, jobs, previous, bar.update, workers, current)
+        state = replace(result.state, plan_key=keys.full, shape_key=keys.shape,
+                        link_problems=tuple(plan_again.link_problems),
+                        page_bodies={case_page(links, study): study.key for study in loaded.site.case_studies})
+        files, written = len(jobs), result.written
+    workers.close()  # idle from here on
     search_seconds = None
     if search and search_index.available():
         # The index is made from the case pages, so their fingerprints say when it is stale.
-        links = urls.Urls.of(loaded.site.settings)
-        case_pages = {urls.output_file(links.case_study(study)) for study in loaded.site.case_studies}
-        key = digest(*(job.fingerprint for job in jobs if job.path in case_pages))
-        if key != state.search_key or not (output / search_index.BUNDLE).is_dir():
+        case_pages = {case_page(links, study) for study in loaded.site.case_studies}
+        search_key = digest(*(fingerprint for path, fingerprint in state.fingerprints.items() if path in case_pages))
+        if search_key != state.search_key or not (output / search_index.BUNDLE).is_dir():
             search_seconds = search_index.update(output, loaded.site.settings.language)
-            state = replace(state, search_key=key)
+            state = replace(state, search_key=search_key)
     cache.remember_output(output, variant, state)
     cache.save()
-    return BuildResult(files=len(jobs), written=result.written, case_studies=len(loaded.site.case_studies),
+    return BuildResult(files=files, written=written, case_studies=len(loaded.site.case_studies),
                        seconds=time.perf_counter() - started, search_seconds=search_seconds, warnings=warnings)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -21,9 +21,10 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from . import formats
+from .cache import BodyStore
 from .errors import display_path
 from .pages.inputs import PageJob
-from .pages.views import Layout
+from .pages.views import CaseStudyView, Layout
 
 
 def environment(templates: Path | Sequence[Path]) -> Environment:
@@ -37,7 +38,24 @@ def environment(templates: Path | Sequence[Path]) -> Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["jsonld"] = jsonld
+    env.globals["once"] = Once()
     return env
+
+
+class Once:
+    """`once(macro, *args)` in a template: the macro's output for those arguments,
+    rendered the first time and reused after. A card (`_cards.html`) is rendered once
+    and shown by every list it is in; a worker process keeps its own."""
+
+    def __init__(self) -> None:
+        self.rendered: dict[tuple[Any, ...], Markup] = {}
+
+    def __call__(self, macro: Callable[..., Markup], *args: Any) -> Markup:
+        key = (macro, *args)  # a macro is one object for as long as its environment lives
+        found = self.rendered.get(key)
+        if found is None:
+            found = self.rendered[key] = macro(*args)
+        return found
 
 
 def template_error(error: TemplateError) -> str:
@@ -84,6 +102,7 @@ class RenderState:
     # keeps an environment per state, and must not render with templates it cached
     # before a file was edited, added to the site's folder or removed from it.
     templates_key: str = ""
+    bodies: BodyStore | None = None  # where case studies' rendered bodies are kept
 
     def __post_init__(self) -> None:
         if not isinstance(self.templates, Path):  # a list cannot be hashed, and states are cached
@@ -92,7 +111,12 @@ class RenderState:
 
 def render_job(state: RenderState, job: PageJob) -> bytes:
     template = _environment(state).get_template(job.template)
-    return template.render(**_fields(job.view)).encode("utf-8")
+    view = job.view
+    if job.body is not None:
+        if state.bodies is None or not isinstance(view, CaseStudyView):
+            raise ValueError(f"{job.path}: a body to show, but no body store or no place for it")
+        view = view.with_body(Markup(state.bodies.read(job.body)))
+    return template.render(**_fields(view)).encode("utf-8")
 
 
 @lru_cache(maxsize=4)

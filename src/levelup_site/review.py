@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .cache import digest
@@ -33,14 +33,13 @@ def stray_files(content_dir: Path, read_folders: dict[str, str], read_files: Ite
         names[:] = sorted(name for name in names if not name.startswith("."))
         relative = Path(folder).relative_to(content_dir).as_posix()
         for name in sorted(files):
-            path = Path(folder) / name
             inside = f"{relative}/{name}" if relative != "." else name
             if inside in known or name.startswith(".") or not name.lower().endswith(MARKDOWN_ENDINGS):
                 continue
             if relative in read_folders and name.endswith(".md"):
                 continue  # read
             hint = _where_it_belongs(relative, name, read_folders)
-            problems.append(Problem(project_path(path, content_dir), None, None,
+            problems.append(Problem(project_path(Path(folder) / name, content_dir), None, None,
                                     "is not read by the build, so it does not appear on the site", hint,
                                     warning=True))
     return problems
@@ -61,11 +60,33 @@ def _where_it_belongs(relative: str, name: str, read_folders: dict[str, str]) ->
     return f"{places}: move it into one of those folders"
 
 
-def study_warnings(studies: Iterable[CaseStudy], today: dt.date, placeholders: Iterable[str]) -> list[Problem]:
-    """A publication date still to come, an empty body, text left from `levelup new`,
-    and a body that is a copy of another case study's."""
+def body_warnings(study: CaseStudy, body_html: str, placeholders: Iterable[str]) -> list[Problem]:
+    """An empty body, and text left from `levelup new`: what one file shows alone, so
+    it is found where the file is loaded and remembered with it."""
+    def warn(field: str, message: str, hint: str) -> Problem:
+        return Problem(study.source_path, study.line_of(field), field, message, hint, warning=True)
+
+    if not body_html.strip():
+        return [warn("body", "is empty: the page will show only the key facts",
+                     "write the case study below the closing '---'")]
+    left = [placeholder for placeholder in placeholders if placeholder in body_html]
+    if left:
+        return [warn("body", f"still has the template's text: '{left[0]}'",
+                     "replace the template's guidance with the case study itself")]
+    return []
+
+
+def copy_key(body_html: str) -> str | None:
+    """What two bodies share when one is a copy of the other; None for a body too short
+    to tell a copy from a coincidence."""
+    text = body_html.strip()
+    return digest(text) if len(text.split()) >= COPY_MIN_WORDS else None
+
+
+def study_warnings(studies: Iterable[CaseStudy], today: dt.date, copy_keys: Mapping[str, str | None]) -> list[Problem]:
+    """A publication date still to come, and a body that is a copy of another case
+    study's (`copy_keys` maps each case study's file to its body's `copy_key`)."""
     problems = []
-    placeholders = tuple(placeholders)
     first_with_body: dict[str, CaseStudy] = {}
     for study in sorted(studies, key=lambda s: s.source_path):
         def warn(field: str, message: str, hint: str, study: CaseStudy = study) -> None:
@@ -74,18 +95,9 @@ def study_warnings(studies: Iterable[CaseStudy], today: dt.date, placeholders: I
         if study.published > today:
             warn("published", f"is {study.published.isoformat()}, which is still to come",
                  "give the date it was (or will be) published; the page shows this date now")
-        text = study.body_html.strip()
-        if not text:
-            warn("body", "is empty: the page will show only the key facts",
-                 "write the case study below the closing '---'")
+        key = copy_keys.get(study.source_path)
+        if key is None:
             continue
-        left = [placeholder for placeholder in placeholders if placeholder in study.body_html]
-        if left:
-            warn("body", f"still has the template's text: '{left[0]}'",
-                 "replace the template's guidance with the case study itself")
-        if len(text.split()) < COPY_MIN_WORDS:
-            continue
-        key = digest(text)
         if key in first_with_body:
             warn("body", f"is the same text as {first_with_body[key].source_path}",
                  "a copied file needs its own text; or delete one of them")

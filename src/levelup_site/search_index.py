@@ -8,7 +8,6 @@ only when a case page changed.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import tempfile
@@ -33,6 +32,8 @@ def available() -> bool:
 
 def update(output: Path, language: str) -> float:
     """Index the case pages in `output` into output/pagefind; return the seconds taken."""
+    import asyncio
+
     from pagefind.index import IndexConfig, PagefindIndex
 
     started = time.perf_counter()

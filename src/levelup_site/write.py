@@ -87,6 +87,9 @@ class OutputJob:
     path: str  # relative to the output folder
     fingerprint: str  # a digest of everything the file's bytes depend on
     produce: Callable[[], bytes]
+    # Whether `produce` pickles small (a page job), so that a worker process can run it;
+    # the others (static files, data made from the whole site) are produced here.
+    portable: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,9 @@ class WriteResult:
 
 
 def write_site(output: Path, jobs: list[OutputJob], previous: OutputState,
-               progress: Callable[[int], None] | None = None) -> WriteResult:
+               progress: Callable[[int], None] | None = None,
+               workers: parallel.Workers | None = None,
+               current: dict[str, tuple[int, int]] | None = None) -> WriteResult:
     """Bring the output folder to exactly `jobs`, touching only files whose bytes change.
 
     Every new or changed file is first written to a staging folder beside the output;
@@ -107,14 +112,16 @@ def write_site(output: Path, jobs: list[OutputJob], previous: OutputState,
     build) by linking the unchanged files into the staging folder and swapping the two
     folders. Either way a failure or an interruption before the commit leaves the
     previous site exactly as it was, and a build that changes nothing writes nothing.
+    `current` is what `current_files` gave, if the caller has just looked.
     """
     output = output.absolute()
-    for job in jobs:
-        if not urls.is_safe(job.path):
+    for job in jobs:  # a path the last build wrote was checked then
+        if job.path not in previous.fingerprints and not urls.is_safe(job.path):
             raise ValueError(f"refusing to write outside the output folder: {job.path!r}")
     if output.parent.is_dir():
         _clear_leftovers(output)
-    current = _current_files(output)
+    if current is None:
+        current = _current_files(output)
     reusable = {job.path for job in jobs
                 if previous.fingerprints.get(job.path) == job.fingerprint
                 and current.get(job.path) is not None and current[job.path] == previous.stats.get(job.path)}
@@ -127,7 +134,11 @@ def write_site(output: Path, jobs: list[OutputJob], previous: OutputState,
     state = OutputState(fingerprints={job.path: job.fingerprint for job in jobs}, search_key=previous.search_key)
     try:
         todo = [job for job in jobs if job.path not in reusable]
-        changed = parallel.render_files(todo, output, staging, set(current), progress)
+        if workers is None:
+            with parallel.Workers() as own:
+                changed = parallel.render_files(todo, output, staging, set(current), progress, own)
+        else:
+            changed = parallel.render_files(todo, output, staging, set(current), progress, workers)
         if current and len(changed) + len(removed) <= IN_PLACE_LIMIT:
             _commit_in_place(staging, output, changed, removed)
         else:
@@ -144,6 +155,25 @@ def write_site(output: Path, jobs: list[OutputJob], previous: OutputState,
         else:
             state.stats[job.path] = current[job.path]
     return WriteResult(len(changed), len(jobs) - len(changed), len(removed), state)
+
+
+def current_files(output: Path) -> dict[str, tuple[int, int]]:
+    """The files of the site now in `output` with their (size, mtime_ns); {} if there is none."""
+    return _current_files(output.absolute())
+
+
+def unchanged(output: Path, previous: OutputState, apart_from: set[str] | frozenset[str] = frozenset(),
+              current: dict[str, tuple[int, int]] | None = None) -> bool:
+    """Whether `output` holds exactly the files the last build left there, as it left
+    them (sizes and modification times), `apart_from` some: then a build from the same
+    plan has nothing to do for the others."""
+    if not previous.stats:
+        return False
+    current = current_files(output) if current is None else current
+    if not apart_from:
+        return current == previous.stats
+    return ({path: stat for path, stat in current.items() if path not in apart_from}
+            == {path: stat for path, stat in previous.stats.items() if path not in apart_from})
 
 
 def _clear_leftovers(output: Path) -> None:

@@ -24,7 +24,8 @@ def plan_case_studies(inputs: Inputs) -> Iterator[PageJob]:
                            image_alt=study.image_alt)
         related = inputs.index.related[study.slug]
         view = CaseStudyView(page=page, study=detail(inputs, study), related=inputs.cards_of(related))
-        yield inputs.job(path, "case_study.html", view, study.key, *(r.meta_key for r in related))
+        yield inputs.job(path, "case_study.html", view, study.key, *(r.meta_key for r in related),
+                         body=inputs.body_at[study.key])
 
 
 def detail(inputs: Inputs, study: CaseStudy) -> StudyDetail:
@@ -38,7 +39,7 @@ def detail(inputs: Inputs, study: CaseStudy) -> StudyDetail:
         image_alt=study.image_alt,
         contact=study.contact,
         facts=facts(inputs, study),
-        body_html=Markup(study.body_html),
+        body_html=Markup(),  # filled in where the page is rendered, from the body store
         sources=tuple(SourceView(source.title, source.url) for source in study.sources),
         structured_data=structured_data(inputs, study),
     )

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from jinja2 import Environment, meta
+from typing import TYPE_CHECKING
 
 from ..cache import digest
 from ..content import Page
 from ..models import Site
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ def page_key(page: Page) -> str:
 def template_salt(env: Environment, name: str) -> str:
     """A digest of a template's source and of every template it extends, includes or
     imports, found through `env`'s loader (so a search path of folders is honoured)."""
+    from jinja2 import meta  # only a build that plans needs Jinja
+
     loader = env.loader
     assert loader is not None
     seen: dict[str, str] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from .. import opendata, urls
@@ -23,6 +23,9 @@ class PageJob:
     template: str
     view: View
     keys: tuple[str, ...]  # the keys of every input the view (and the layout) is made from
+    # Where the rendered body the page shows is kept: read from the body store where
+    # the page is rendered, never carried in the view (see `cache.BodyStore`).
+    body: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,11 @@ class Inputs:
     term_links: Mapping[tuple[str, str], Link]  # (taxonomy id, term id) -> link to the term page
     fact_links: Mapping[tuple[str, str], Link]  # the same, with the search filter it stands for
     cards: Mapping[str, Card]  # slug -> card, made once and shared by every list
+    body_at: Mapping[str, str]  # a case study's key -> where its rendered body is kept (see PageJob.body)
 
-    def job(self, site_path: str, template: str, view: View, *keys: str) -> PageJob:
+    def job(self, site_path: str, template: str, view: View, *keys: str, body: str | None = None) -> PageJob:
         """A job for the page at `site_path`; every job reads the layout, so its keys are added here."""
-        return PageJob(urls.output_file(site_path), template, view, self.keys.layout + keys)
+        return PageJob(urls.output_file(site_path), template, view, self.keys.layout + keys, body)
 
     def link(self, name: str, site_path: str) -> Link:
         return link(self.urls, name, site_path)
@@ -74,7 +78,8 @@ class Inputs:
         return self.urls.absolute(path) if absolute else self.urls.href(path)
 
 
-def make_inputs(site: Site, index: Index, pages: tuple[Page, ...], asset_version: str) -> Inputs:
+def make_inputs(site: Site, index: Index, pages: tuple[Page, ...], asset_version: str,
+                body_at: Mapping[str, str]) -> Inputs:
     links = urls.Urls.of(site.settings)
     term_links = {(t.id, term.id): link(links, term.name, urls.term(t.id, term.id))
                   for t in site.taxonomies for term in t.terms}
@@ -82,9 +87,30 @@ def make_inputs(site: Site, index: Index, pages: tuple[Page, ...], asset_version
                   for t in site.taxonomies for term in t.terms}
     inputs = Inputs(site=site, index=index, pages=pages, urls=links,
                     layout=_layout(site, pages, links, asset_version), keys=site_keys(site, pages, asset_version),
-                    term_links=term_links, fact_links=fact_links, cards={})
-    cards = {study.slug: _card(inputs, study) for study in site.case_studies}
-    return replace(inputs, cards=cards)
+                    term_links=term_links, fact_links=fact_links, cards={}, body_at=body_at)
+    return replace(inputs, cards=Cards(inputs, {study.slug: study for study in site.case_studies}))
+
+
+class Cards(Mapping[str, Card]):
+    """Every case study's card by slug, each made when first asked for and then kept:
+    a build that plans one case page again needs a handful, not 10,000."""
+
+    def __init__(self, inputs: Inputs, studies: dict[str, CaseStudy]):
+        self.inputs = inputs
+        self.studies = studies
+        self.made: dict[str, Card] = {}
+
+    def __getitem__(self, slug: str) -> Card:
+        card = self.made.get(slug)
+        if card is None:
+            card = self.made[slug] = _card(self.inputs, self.studies[slug])
+        return card
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.studies)
+
+    def __len__(self) -> int:
+        return len(self.studies)
 
 
 def _layout(site: Site, pages: tuple[Page, ...], links: urls.Urls, asset_version: str) -> Layout:

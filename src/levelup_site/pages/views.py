@@ -9,7 +9,7 @@ rendered in any process.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from markupsafe import Markup
@@ -190,6 +190,9 @@ class CaseStudyView:  # case_study.html
     page: PageMeta
     study: StudyDetail
     related: tuple[Card, ...]
+
+    def with_body(self, body_html: Markup) -> CaseStudyView:
+        return replace(self, study=replace(self.study, body_html=body_html))
 
 
 @dataclass(frozen=True)
