@@ -98,7 +98,7 @@ def parse_document(raw: bytes, shown: str) -> tuple[Document | None, Problem | N
 def read_document(path: Path, content_dir: Path) -> tuple[Document | None, Problem | None]:
     shown = project_path(path, content_dir)
     raw, problem = read_bytes(path, content_dir.resolve(), shown, path.parent.is_symlink())
-    if problem:
+    if problem or raw is None:
         return None, problem
     return parse_document(raw, shown)
 
@@ -205,7 +205,7 @@ def load_case_studies(
         signature = file_signature(info)
         key = cache.known_key(shown, signature, vocabulary)
         cached = cache.get_file(key) if key else None
-        if cached is None:
+        if key is None or cached is None:
             unread.append((name, path, shown, info, signature))
         else:
             cache.remember_key(shown, signature, vocabulary, key, seen_ns)
@@ -286,8 +286,8 @@ def load_pages(content_dir: Path, renderer: MarkdownRenderer,
                                     f"another page of the site ({', '.join(sorted(reserved))})"))
             continue
         document, problem = read_document(path, content_dir)
-        if problem:
-            problems.append(problem)
+        if problem or document is None:
+            problems += [problem] if problem else []
             continue
         fields, found = {}, []
         for key in ("title", "summary"):

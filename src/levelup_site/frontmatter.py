@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -19,7 +19,13 @@ from frontmatter.default_handlers import YAMLHandler
 BOUNDARY = YAMLHandler.FM_BOUNDARY
 
 
-class SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+if TYPE_CHECKING:
+    _Loader = yaml.SafeLoader
+else:  # the C loader where PyYAML was built with it
+    _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class SafeLoader(_Loader):
     """The safe loader (C when built), resolving plain values by YAML 1.2's core schema.
 
     PyYAML follows YAML 1.1, which rewrites what people type: `1:30` becomes 90, `010`

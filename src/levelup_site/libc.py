@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import ctypes
 import sys
-from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _ctypes import CFuncPtr
 
 
-def linux_function(name: str) -> Callable | None:
+def linux_function(name: str) -> CFuncPtr | None:
     """The C library's function `name` on Linux; None elsewhere or if it is missing."""
     if not sys.platform.startswith("linux"):
         return None

@@ -98,11 +98,10 @@ def broken_links(studies: tuple[CaseStudy, ...], outputs: set[str], links: urls.
                     else "check the address of the page")
             problems.append(Problem(study.source_path, line, "body",
                                     f"the link '{href}' leads to no page of this site", hint))
-        local_image = study.image and not study.image.startswith("https://")
-        if local_image and urls.STATIC + study.image.lstrip("/") not in outputs:
+        image = study.image
+        if image and not image.startswith("https://") and urls.STATIC + image.lstrip("/") not in outputs:
             problems.append(Problem(study.source_path, study.line_of("image"), "image",
-                                    f"there is no file static/{study.image.lstrip('/')}",
-                                    _image_hint(study.image, outputs)))
+                                    f"there is no file static/{image.lstrip('/')}", _image_hint(image, outputs)))
     return problems
 
 

@@ -207,7 +207,7 @@ def case_page(links: urls.Urls, study: CaseStudy) -> str:
 def templates_digest(folders: tuple[Path, ...]) -> str:
     """Every file in the template folders, in search order: any template edited, added
     or removed changes it."""
-    parts = []
+    parts: list[str | bytes] = []
     for number, folder in enumerate(folders):
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):

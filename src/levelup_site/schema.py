@@ -291,7 +291,7 @@ def _check_sources(items: list, lines: dict[str, int], path: str) -> tuple[tuple
         if title_message:
             problems.append(Problem(path, lines.get(f"{key}.title", lines.get(key)), f"{key}.title",
                                     title_message, "name the document or page the facts come from"))
-        if url_message is None and not re.match(r"https?://[^\s/]+\.[^\s]+$", url):
+        if url is not None and not re.match(r"https?://[^\s/]+\.[^\s]+$", url):
             url_message = f"'{url}' is not an http(s) web address"
         if url_message:
             problems.append(Problem(path, lines.get(f"{key}.url", lines.get(key)), f"{key}.url",
@@ -300,7 +300,7 @@ def _check_sources(items: list, lines: dict[str, int], path: str) -> tuple[tuple
         for name in extra:
             problems.append(Problem(path, lines.get(f"{key}.{name}", lines.get(key)), f"{key}.{name}",
                                     f"unknown field '{name}'", "a source has only a title and a url"))
-        if not (title_message or url_message):
+        if title is not None and url is not None and not url_message:
             sources.append(Source(title=title, url=url))
     return tuple(sources), problems
 

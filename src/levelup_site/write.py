@@ -78,8 +78,12 @@ def static_jobs(static_dirs: Sequence[Path]) -> list[OutputJob]:
     jobs = []
     for name, source in _static_files(static_dirs).items():
         data = source.read_bytes()
-        jobs.append(OutputJob(urls.STATIC + name, digest("static", data), lambda data=data: data))
+        jobs.append(OutputJob(urls.STATIC + name, digest("static", data), _returning(data)))
     return jobs
+
+
+def _returning(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
 
 
 @dataclass(frozen=True)
@@ -259,7 +263,7 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _link_or_copy(source: str | Path, target: str | Path) -> None:
     try:
         os.link(source, target)
     except OSError:
