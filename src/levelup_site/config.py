@@ -278,7 +278,7 @@ def _field(name: str, spec: dict, builtin: Field | None, shown: str, lines: dict
     def problem(key: str, message: str, hint: str | None = None) -> None:
         problems.append(Problem(shown, lines.get(prefix + key, lines.get(prefix[:-1])), prefix + key, message, hint))
 
-    kind = spec.get("kind", builtin.kind if builtin else None)
+    kind: Any = spec.get("kind", builtin.kind if builtin else None)  # as written in YAML
     if builtin is None and kind not in DECLARED_KINDS:
         problem("kind", "is missing" if kind is None else f"'{kind}' is not a kind of field",
                 f"one of: {', '.join(DECLARED_KINDS)}")
@@ -370,7 +370,7 @@ def load_taxonomies(content_dir: Path, field_names: tuple[str, ...] = tuple(FIEL
             continue
         fields_seen.add(field)
         terms = _load_terms(spec.get("terms"), prefix + "terms", lines, shown, problems)
-        strings = {}
+        strings: dict[str, Any] = {}
         for key in ("name", "singular", "description"):
             value = spec.get(key)
             if not isinstance(value, str) or not value.strip():

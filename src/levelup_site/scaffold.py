@@ -59,8 +59,8 @@ def new_case_study(content_dir: Path, title: str, options: dict[str, str],
         problems.append(Problem("title", None, "title", f"'{title}' has no letters or digits to make an address from",
                                 "give the case study a title in words"))
     for taxonomy in taxonomies:
-        given = values.get(taxonomy.field)
-        for term_id in ([given] if isinstance(given, str) else given or []):
+        chosen = values.get(taxonomy.field)
+        for term_id in ([chosen] if isinstance(chosen, str) else chosen or []):
             if term_id not in taxonomy.term_ids:
                 problems.append(Problem(f"--{taxonomy.field}", None, taxonomy.field,
                                         f"unknown {taxonomy.singular.lower()} '{term_id}'",

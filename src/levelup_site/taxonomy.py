@@ -100,7 +100,7 @@ def _authorities(studies: tuple[CaseStudy, ...]) -> tuple[Authority, ...]:
         grouped.setdefault(authority_anchor(study.authority), []).append(study)
     authorities = []
     for anchor, group in grouped.items():
-        spellings = Counter(study.authority for study in group)
+        spellings = Counter(study.authority for study in group if study.authority is not None)
         name = min(spellings, key=lambda spelling: (-spellings[spelling], spelling))
         authorities.append(Authority(name=name, anchor=anchor, places=tuple(sorted({s.place for s in group if s.place})),
                                      case_studies=tuple(group)))
