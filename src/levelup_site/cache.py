@@ -165,6 +165,7 @@ class OutputState:
     # while both the key and the files are as they were, the build need not plan again.
     plan_key: str = ""
     link_problems: tuple[Any, ...] = ()
+    address_problems: tuple[Any, ...] = ()  # which depend on case studies' metadata and the files alone
     # The same without the case studies' bodies, and the body each case page was made
     # from: an edit to a body alone needs only that case page planned again.
     shape_key: str = ""

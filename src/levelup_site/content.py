@@ -40,9 +40,15 @@ class Page:
 
 def case_study_files(content_dir: Path) -> list[Path]:
     folder = content_dir / CASE_STUDY_DIR
+    return [folder / name for name in case_study_names(content_dir)]
+
+
+def case_study_names(content_dir: Path) -> list[str]:
+    """The case-study files' names, sorted: names, not Paths, which at 10,000 files cost."""
+    folder = content_dir / CASE_STUDY_DIR
     if not folder.is_dir():
         return []
-    return [folder / name for name in sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".md"))]
+    return sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".md"))
 
 
 def read_bytes(path: Path, content_root: Path, shown: str,
@@ -194,7 +200,7 @@ def load_case_studies(
     seen_ns = time.time_ns()  # before any file's metadata is taken
     unread: list[tuple[str, str, str, os.stat_result, FileSignature]] = []
     # Names and plain path strings: 10,000 Path objects would cost more than the look-ups.
-    for name in [path.name for path in case_study_files(content_dir)]:
+    for name in case_study_names(content_dir):
         path = os.path.join(folder, name)
         shown = f"{folder_shown}/{name}"
         info, problem = file_info(path, content_root, shown, folder_is_link)

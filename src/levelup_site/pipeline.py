@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from . import search_index, urls
 from .cache import BodyStore, BuildCache, CacheDamaged, code_salt, digest
 from .config import RESERVED_PATHS, SETTINGS_FILE, TAXONOMIES_FILE, load_schema, load_settings
-from .content import CASE_STUDY_DIR, PAGES_DIR, LoadSetup, Page, case_study_files, load_case_studies, load_pages
+from .content import CASE_STUDY_DIR, PAGES_DIR, LoadSetup, Page, case_study_names, load_case_studies, load_pages
 from .errors import Problem, SiteError, display_path
 from .models import Site
 from .parallel import Workers
@@ -218,7 +218,7 @@ def _build(project: Project, output: Path, base_url: str | None, drafts: bool, u
         # A large site's workers start first, as copies of this process while it is small
         # (before the cache is read): forked later, each would count the whole site again.
         # Starting two and finding nothing for them to do costs a few milliseconds.
-        if workers.worth_it(len(case_study_files(project.content))):
+        if workers.worth_it(len(case_study_names(project.content))):
             workers.start()
         own_cache = cache is None
         if cache is None:
@@ -259,6 +259,7 @@ def _build_with(project: Project, output: Path, base_url: str | None, drafts: bo
             result = write_site(output, jobs, previous, bar.update, workers, current)
         state = replace(result.state, plan_key=keys.full, shape_key=keys.shape,
                         link_problems=tuple(plan_again.link_problems),
+                        address_problems=tuple(plan_again.address_problems),
                         page_bodies={case_page(links, study): study.key for study in loaded.site.case_studies})
         files, written = len(jobs), result.written
     workers.close()  # idle from here on
