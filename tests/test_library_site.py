@@ -35,6 +35,14 @@ def test_it_builds_with_every_link_resolving(site):
     assert {"topics", "authors", "districts"} <= {p.name for p in site.iterdir()}
 
 
+def test_its_addresses_follow_its_permalink_and_its_old_ones_redirect(site):
+    assert not (site / "case-studies" / "cemetery-walk").exists()
+    assert "Cemetery" in read(site, "posts/2024/cemetery-walk")
+    redirect = read(site, "blog/cemetery-walk")
+    assert 'http-equiv="refresh"' in redirect and "/posts/2024/cemetery-walk/" in redirect
+    assert '<link rel="canonical" href="https://library.example.org/posts/2024/cemetery-walk/">' in redirect
+
+
 def test_its_vocabularies_play_the_roles_it_gives_them(site):
     home = read(site, "")
     menu = home.split("<nav", 1)[1].split("</nav>", 1)[0]
@@ -47,12 +55,12 @@ def test_its_vocabularies_play_the_roles_it_gives_them(site):
 
 
 def test_its_fields_words_and_language(site):
-    walk = read(site, "case-studies/cemetery-walk")
+    walk = read(site, "posts/2024/cemetery-walk")
     assert "<h1 data-pagefind-meta=\"title\"><bdi>The Cemetery\u2019s stories, on foot</bdi></h1>" in walk
     assert '<dt>Attendance</dt>\n      <dd data-pagefind-meta="attendance"><bdi>1,250</bdi></dd>' in walk
     assert "><bdi>February 24, 2024</bdi></dd>" in walk and "<time datetime=\"2024-03-02\">March 2, 2024</time>" in walk
     assert '"@type": "Library"' in walk or '"@type":"Library"' in walk.replace(" ", "")
-    bare = read(site, "case-studies/phone-help")
+    bare = read(site, "posts/2023/phone-help")
     assert "None" not in bare and "<h2>Sources</h2>" not in bare and "<dt>Branch</dt>" not in bare
     data = json.loads((site / "data" / "case-studies.json").read_text(encoding="utf-8"))
     walk_record = next(r for r in data["case_studies"] if r["slug"] == "cemetery-walk")
