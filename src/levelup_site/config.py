@@ -225,10 +225,10 @@ def _address_settings(data: dict[str, Any], lines: dict[str, int], shown: str,
         found["empty_term_pages"] = empty
     embeds = data.get("embeds", [])
     hosts = embeds if isinstance(embeds, list) else [embeds]
-    wrong = [host for host in hosts if not isinstance(host, str) or not HOST_NAME.fullmatch(host)]
-    if not isinstance(embeds, list) or wrong:
-        problem("embeds", "expected a list of host names" if not wrong else
-                f"'{wrong[0]}' is not a host name", "e.g. `embeds: [www.youtube-nocookie.com, player.vimeo.com]` "
+    not_hosts = [host for host in hosts if not isinstance(host, str) or not HOST_NAME.fullmatch(host)]
+    if not isinstance(embeds, list) or not_hosts:
+        problem("embeds", "expected a list of host names" if not not_hosts else
+                f"'{not_hosts[0]}' is not a host name", "e.g. `embeds: [www.youtube-nocookie.com, player.vimeo.com]` "
                 "(the host alone: no https://, no path)")
     else:
         found["embeds"] = tuple(dict.fromkeys(host.lower() for host in hosts))
