@@ -38,7 +38,7 @@ def test_every_documented_key_is_accepted(tmp_path):
     field = {"kind": "text", "required": False, "limit": 10, "label": "X", "facts": True, "help": "X.", "example": "x"}
     settings = {**SETTINGS, "page_size": 10, "words": words, "fields": {"extra": field},
                 "permalink": "/{year}/{slug}/", "feed_size": 5, "contact": "team@example.org",
-                "empty_term_pages": True}
+                "empty_term_pages": True, "embeds": ["player.vimeo.com"]}
     assert set(settings) == {key.name for key in SETTING_KEYS}
     assert set(field) == {key.name for key in FIELD_KEYS}
     taxonomies = {**TAXONOMIES}

@@ -244,3 +244,55 @@ def test_bundled_content_leaves_no_markdown_syntax_behind(path):
     paragraphs = re.findall(r"<p>(.*?)</p>", result.html, re.DOTALL)
     assert not [p for p in paragraphs if re.match(r"\s*[-*+] ", p) or "\n- " in p]
     assert result.notes == (), f"{path.name}: {result.notes}"
+
+
+# --- Heading attributes and embeds -----------------------------------------------------------------
+
+def test_heading_id_attribute_sets_the_id_and_links_lead_to_it():
+    rendered = render("## Background {#background}\n\nSee [the background](#background).\n\n"
+                      "Setext {#setext_2}\n---\n")
+    page = Tree(rendered.html)
+    assert page.find("h2", id="user-content-background") and page.find("h2", id="user-content-setext_2")
+    assert page.find("a", href="#user-content-background")
+    assert "{#" not in page.text and "Background" in page.text and not rendered.notes
+
+
+def test_heading_id_attribute_wins_over_a_later_headings_own_id():
+    page = tree("## Intro {#results}\n\n## Results\n")
+    assert page.ids() == ["user-content-results", "user-content-results-1"]
+
+
+@pytest.mark.parametrize("attribute", ["{#Back ground}", "{#a.b}", "{#}", "{#café}"])
+def test_malformed_heading_id_attribute_is_removed_with_a_note(attribute):
+    rendered = render(f"Text.\n\n## Background {attribute}\n")
+    assert Tree(rendered.html).ids() == ["user-content-background"]
+    assert "{" not in rendered.html
+    assert [(n.line, "may hold only lowercase letters" in n.message) for n in rendered.notes] == [(3, True)]
+
+
+def test_repeated_heading_id_attribute_is_noted_and_the_heading_keeps_its_own():
+    rendered = render("## One {#same}\n\n## Two {#same}\n")
+    assert Tree(rendered.html).ids() == ["user-content-same", "user-content-two"]
+    assert [(n.line, "an earlier heading has that id" in n.message) for n in rendered.notes] == [(3, True)]
+
+
+def test_id_attribute_in_code_or_mid_heading_stays_text():
+    page = tree("## Use `{#id}`\n\n## A {#b} c\n")
+    assert "{#id}" in page.text and "{#b} c" in page.text
+
+
+def test_embeds_allowed_keep_only_titled_https_frames_from_listed_hosts():
+    renderer = MarkdownRenderer(("www.youtube-nocookie.com",))
+    rendered = renderer.render_with_notes(
+        '<iframe src="https://www.youtube-nocookie.com/embed/x" title="Launch video"></iframe>\n\n'
+        '<iframe src="http://www.youtube-nocookie.com/embed/x" title="Plain http"></iframe>\n\n'
+        '<iframe src="https://www.youtube-nocookie.com.evil.example/x" title="Look-alike"></iframe>\n\n'
+        '<iframe src="https://www.youtube-nocookie.com/embed/y" title="  "></iframe>\n\n'
+        "<script>alert(1)</script>\n")
+    frames = Tree(rendered.html).find("iframe")
+    assert frames == [{"src": "https://www.youtube-nocookie.com/embed/x", "title": "Launch video",
+                       "sandbox": "allow-scripts allow-same-origin allow-presentation", "loading": "lazy",
+                       "referrerpolicy": "strict-origin-when-cross-origin", "allowfullscreen": ""}]
+    assert "<script" not in rendered.html and "alert" not in rendered.html
+    assert [n.line for n in rendered.notes] == [3, 5, 7, 9]
+    assert all(n.message.startswith("removed <") for n in rendered.notes)

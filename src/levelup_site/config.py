@@ -33,6 +33,9 @@ TAXONOMIES_FILE = "taxonomies.yaml"
 RESERVED_PATHS = {"case-studies", "places", "static", "search", "data", "feed.xml", "sitemap.xml", "robots.txt",
                   "404.html", "page"}
 
+# A host a site may embed frames from: DNS labels joined by dots, at least two of them.
+HOST_NAME = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+
 
 @dataclass(frozen=True)
 class Key:
@@ -68,6 +71,11 @@ SETTINGS: tuple[Key, ...] = (
     Key("empty_term_pages", "true/false", "`false`",
         "true: terms that no case study uses get a page too; by default they have none, and no link leads "
         "to them (a large vocabulary has hundreds)."),
+    Key("embeds", "list of host names", "none",
+        "Hosts a body may embed frames from (`[www.youtube-nocookie.com, player.vimeo.com]`): an "
+        "`<iframe src=\"https://HOST/...\" title=\"What it shows\">` from one of them is kept, sandboxed, "
+        "and the pages' Content-Security-Policy allows frames from exactly these hosts. Any other iframe "
+        "is removed with a warning."),
     Key("fields", "mapping", "none", "Changes to the built-in front-matter fields, and the site's own fields: "
                                      "see the keys of a field below."),
     Key("words", "mapping", "neutral words", "The words that name the site's domain: see the words below."),
@@ -215,6 +223,15 @@ def _address_settings(data: dict[str, Any], lines: dict[str, int], shown: str,
         problem("empty_term_pages", "expected true or false", "true gives terms without case studies pages too")
     else:
         found["empty_term_pages"] = empty
+    embeds = data.get("embeds", [])
+    hosts = embeds if isinstance(embeds, list) else [embeds]
+    not_hosts = [host for host in hosts if not isinstance(host, str) or not HOST_NAME.fullmatch(host)]
+    if not isinstance(embeds, list) or not_hosts:
+        problem("embeds", "expected a list of host names" if not not_hosts else
+                f"'{not_hosts[0]}' is not a host name", "e.g. `embeds: [www.youtube-nocookie.com, player.vimeo.com]` "
+                "(the host alone: no https://, no path)")
+    else:
+        found["embeds"] = tuple(dict.fromkeys(host.lower() for host in hosts))
     return found
 
 

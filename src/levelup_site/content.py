@@ -131,6 +131,7 @@ class LoadSetup:
     schema: Schema
     placeholders: tuple[str, ...]  # the text `levelup new` leaves for the author to replace
     bodies: BodyStore
+    embed_hosts: tuple[str, ...] = ()  # site.yaml's `embeds`: they change how a body renders
 
 
 def load_files(items: list[tuple[bytes, str, str, str]], setup: LoadSetup,
@@ -190,7 +191,8 @@ def load_case_studies(
     """Every case study that loads cleanly (drafts only if asked for), and every problem
     found, warnings included; a file unchanged since the cache last saw it is not read."""
     problems: list[Problem] = []
-    vocabulary = digest(vocabulary_key(setup.schema))
+    # Also what rendering depends on besides the file: a body's iframes are kept or not by it.
+    vocabulary = digest(vocabulary_key(setup.schema), repr(setup.embed_hosts))
     results: dict[str, LoadedFile] = {}  # by file name
     misses: list[tuple[str, str, bytes, str]] = []
     content_root = content_dir.resolve()

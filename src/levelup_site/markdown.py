@@ -23,7 +23,7 @@ from urllib.parse import unquote
 import nh3
 
 from . import cmark
-from .html_scan import Note, scan
+from .html_scan import ATTRIBUTE, Note, scan
 
 __all__ = ["MarkdownRenderer", "Note", "RenderedMarkdown", "sanitise", "scrollable_tables"]
 
@@ -60,6 +60,23 @@ ID_PREFIX = "user-content-"
 # GitHub's extensions. tagfilter turns <script>, <style>, <iframe> and six others into text, as
 # on GitHub; nh3 would remove them anyway, but an author then sees here what the preview shows.
 EXTENSIONS = ("table", "strikethrough", "autolink", "tagfilter", "tasklist")
+# A site that allows embeds needs <iframe> to reach the sanitiser as a tag: tagfilter is left
+# out, and nh3's allowlist alone removes the other eight (with a note each, from the scan).
+EMBED_EXTENSIONS = tuple(name for name in EXTENSIONS if name != "tagfilter")
+# What every kept embed gets, whatever its author wrote: it runs in a sandbox (its own origin's
+# scripts, no top-level navigation, no forms or pop-ups), loads when scrolled to, and is told
+# only the site's origin, not the page's address.
+EMBED_ATTRIBUTES = {"sandbox": "allow-scripts allow-same-origin allow-presentation", "loading": "lazy",
+                    "referrerpolicy": "strict-origin-when-cross-origin", "allowfullscreen": ""}
+# An author's <iframe …> start tag, read as an HTML parser would (a quoted value may hold >).
+IFRAME = re.compile(r"""<iframe\b((?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]*))?)*)\s*/?>""",
+                    re.IGNORECASE)
+EMBED_SOURCE = re.compile(r"https://([a-z0-9.-]+)(?::443)?(?:[/?#]|$)", re.IGNORECASE)
+# `## Background {#background}`, as Python-Markdown and Pandoc write a heading's id: the last
+# text of a heading, which cmark-gfm leaves as it is. The heading's start tag keeps its line.
+HEADING_ATTRIBUTE = re.compile(r'<h([1-6])((?: data-sourcepos="(\d+):[^"]*")?)>(.*?)[ \t]*\{#([^{}<\n]*)\}</h\1>',
+                               re.DOTALL)
+EXPLICIT_ID = re.compile(r"[a-z0-9_-]+")
 # UNSAFE lets raw HTML and every link through cmark-gfm, as GitHub does: without it cmark-gfm
 # drops all raw HTML, so <kbd>, <sup> or <figure> could never be written, and it blanks links
 # by a scheme blocklist of its own. It is safe only because every byte then goes through nh3,
@@ -100,28 +117,42 @@ class RenderedMarkdown:
 
 
 class MarkdownRenderer:
-    """Markdown text in, safe HTML out. Holds no state between texts; one is reused."""
+    """Markdown text in, safe HTML out. Holds no state between texts; one is reused.
+
+    `embed_hosts` are the hosts a site allows embedded frames from (site.yaml's `embeds`);
+    with none, no <iframe> ever survives."""
+
+    def __init__(self, embed_hosts: tuple[str, ...] = ()) -> None:
+        self.embed_hosts = tuple(host.lower() for host in embed_hosts)
+        self.extensions = EMBED_EXTENSIONS if self.embed_hosts else EXTENSIONS
+        self.tags, self.attributes = allowlist(self.embed_hosts)
 
     def render(self, text: str) -> str:
         return self.render_with_notes(text).html
 
     def render_with_notes(self, text: str) -> RenderedMarkdown:
-        raw = cmark.to_html(text, OPTIONS, EXTENSIONS)
+        raw = cmark.to_html(text, OPTIONS, self.extensions)
         raw = TABLE_ALIGN.sub(r' class="align-\1"', raw)
         raw = TASK_ITEM.sub(lambda m: f'{m.group(1)}{TASK_MARKERS[bool(m.group(2))]}', raw)
         raw = raw.replace(FOOTNOTE_REF, ' data-footnote-ref aria-describedby="footnote-label">')
-        scanned = scan(raw, text, ALLOWED_TAGS, ALLOWED_ATTRIBUTES, URL_SCHEMES)
+        notes: list[Note] = []
+        raw = explicit_heading_ids(raw, notes)
+        if self.embed_hosts:
+            raw = checked_embeds(raw, text, self.embed_hosts, notes)
+        scanned = scan(raw, text, self.tags, self.attributes, URL_SCHEMES)
         ids: set[str] = set()
-        clean = sanitise(scanned.html, ids)
+        clean = sanitise(scanned.html, ids, self.embed_hosts)
         if FOOTNOTES in clean:
             clean = clean.replace(FOOTNOTES, FOOTNOTES + FOOTNOTES_HEADING, 1)
             ids.add(FOOTNOTES_LABEL)
         clean = heading_ids(clean, ids)
-        return RenderedMarkdown(scrollable_tables(link_to_prefixed_ids(clean, ids)), scanned.notes)
+        ordered = sorted((*notes, *scanned.notes), key=lambda note: (note.line is None, note.line or 0))
+        return RenderedMarkdown(scrollable_tables(link_to_prefixed_ids(clean, ids)), tuple(ordered))
 
 
-def sanitise(html_text: str, ids: set[str] | None = None) -> str:
-    """Only allowlisted tags, attributes and URL schemes; every id prefixed, and added to `ids`."""
+def sanitise(html_text: str, ids: set[str] | None = None, embed_hosts: tuple[str, ...] = ()) -> str:
+    """Only allowlisted tags, attributes and URL schemes; every id prefixed, and added to `ids`.
+    With `embed_hosts`, an <iframe> from one of them is kept too, sandboxed."""
     found = set() if ids is None else ids
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
@@ -129,18 +160,88 @@ def sanitise(html_text: str, ids: set[str] | None = None) -> str:
             value = value if value.startswith(ID_PREFIX) else ID_PREFIX + value
             found.add(value)
             return value
+        if tag == "iframe" and attribute == "src":
+            return value if embed_host(value) in embed_hosts else None
         allowed = ALLOWED_VALUES.get(attribute)
         return value if allowed is None or value in allowed else None
 
+    tags, attributes = allowlist(embed_hosts)
     return nh3.clean(
         html_text,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        tags=tags,
+        attributes=attributes,
         attribute_filter=keep,
         url_schemes=URL_SCHEMES,
         link_rel="noopener",
         strip_comments=True,
+        set_tag_attribute_values={"iframe": EMBED_ATTRIBUTES} if embed_hosts else None,
     )
+
+
+def allowlist(embed_hosts: tuple[str, ...]) -> tuple[set[str], dict[str, set[str]]]:
+    """The tags and attributes kept: <iframe> with its src and title only where embeds are allowed."""
+    if not embed_hosts:
+        return ALLOWED_TAGS, ALLOWED_ATTRIBUTES
+    return ALLOWED_TAGS | {"iframe"}, {**ALLOWED_ATTRIBUTES, "iframe": {"src", "title"}}
+
+
+def embed_host(address: str) -> str | None:
+    """The host of an https address, in lower case; None for any other address."""
+    match = EMBED_SOURCE.match(html.unescape(address).strip())
+    return match.group(1).lower() if match else None
+
+
+def checked_embeds(raw: str, text: str, hosts: tuple[str, ...], notes: list[Note]) -> str:
+    """Each author's <iframe> written again with only its src and title, when it comes over
+    https from one of `hosts` and says what it shows; otherwise taken out, with a note."""
+    cursor = 0  # where the last iframe was found in the Markdown, so that each is found once
+
+    def check(match: re.Match) -> str:
+        nonlocal cursor
+        found = {attribute.group(1).lower(): next((v for v in attribute.group(2, 3, 4) if v is not None), "")
+                 for attribute in ATTRIBUTE.finditer(match.group(1)) if attribute.group(1)}
+        source, title = found.get("src", ""), " ".join(html.unescape(found.get("title", "")).split())
+        host = embed_host(source)
+        if host in hosts and title:
+            return f'<iframe src="{html.escape(html.unescape(source).strip())}" title="{html.escape(title)}"></iframe>'
+        start = text.find(match.group(0).split("\n", 1)[0], cursor)
+        line = text.count("\n", 0, start) + 1 if start >= 0 else None
+        cursor = start + 1 if start >= 0 else cursor
+        if host is None:
+            why = "its src is not an https:// address"
+        elif host not in hosts:
+            why = f"{host} is not among the hosts site.yaml's `embeds` allows ({', '.join(hosts)})"
+        else:
+            why = "it has no title saying what it shows (screen readers announce the title)"
+        notes.append(Note(line, f"removed <iframe> element: {why}"))
+        return ""
+
+    return IFRAME.sub(check, raw) if "<iframe" in raw.lower() else raw
+
+
+def explicit_heading_ids(raw: str, notes: list[Note]) -> str:
+    """`## Background {#background}` gives the heading the id `background` (prefixed later,
+    as every id is) and loses the `{#…}` text. An id that is not lowercase letters, digits,
+    - and _, or that an earlier heading already took, is dropped with a note."""
+    if "{#" not in raw:
+        return raw
+    taken: set[str] = set()
+
+    def apply(match: re.Match) -> str:
+        level, marks, line, inner, wanted = match.groups()
+        at = int(line) if line else None
+        wanted = html.unescape(wanted).strip()
+        if not EXPLICIT_ID.fullmatch(wanted):
+            notes.append(Note(at, f"removed {{#{wanted}}} from a heading: an id may hold only lowercase "
+                                  "letters, digits, - and _"))
+            return f"<h{level}{marks}>{inner}</h{level}>"
+        if wanted in taken:
+            notes.append(Note(at, f"removed {{#{wanted}}} from a heading: an earlier heading has that id"))
+            return f"<h{level}{marks}>{inner}</h{level}>"
+        taken.add(wanted)
+        return f'<h{level} id="{wanted}"{marks}>{inner}</h{level}>'
+
+    return HEADING_ATTRIBUTE.sub(apply, raw)
 
 
 def heading_ids(html_text: str, ids: set[str]) -> str:

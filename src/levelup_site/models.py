@@ -109,6 +109,7 @@ class Settings:
     feed_size: int = 50  # how many of the newest case studies the feed carries
     contact: str | None = None  # an email address or web address for readers of the site
     empty_term_pages: bool = False  # whether terms without case studies get pages
+    embeds: tuple[str, ...] = ()  # hosts whose https frames a body may embed, lower case
 
 
 @dataclass(frozen=True)

@@ -116,8 +116,8 @@ def _load_chunk(setup: LoadSetup, items: Sequence[tuple[bytes, str, str, str]]) 
     from .markdown import MarkdownRenderer
 
     global _renderer
-    if _renderer is None:
-        _renderer = MarkdownRenderer()
+    if _renderer is None or _renderer.embed_hosts != setup.embed_hosts:
+        _renderer = MarkdownRenderer(setup.embed_hosts)
     return load_files(list(items), setup, _renderer)
 
 

@@ -153,7 +153,7 @@ def load(project: Project, base_url: str | None = None, drafts: bool = False,
     if found:  # case studies cannot be checked against a schema that cannot be read
         raise SiteError([*problems, *found])
     taxonomies = schema.taxonomies
-    setup = LoadSetup(schema, PLACEHOLDERS, cache.bodies)
+    setup = LoadSetup(schema, PLACEHOLDERS, cache.bodies, settings.embeds if settings else ())
     if workers is None:
         with Workers() as own:
             case_studies = load_case_studies(project.content, setup, drafts, cache, own, build_date())
@@ -162,7 +162,7 @@ def load(project: Project, base_url: str | None = None, drafts: bool = False,
     problems += case_studies.problems
     from .markdown import MarkdownRenderer  # here: a build that finds nothing changed reads no Markdown else
 
-    pages, found = load_pages(project.content, MarkdownRenderer(), RESERVED_PATHS | {t.id for t in taxonomies})
+    pages, found = load_pages(project.content, MarkdownRenderer(setup.embed_hosts), RESERVED_PATHS | {t.id for t in taxonomies})
     problems += found
     problems += stray_files(project.content, {CASE_STUDY_DIR: "case studies", PAGES_DIR: "plain pages"},
                             {SETTINGS_FILE, TAXONOMIES_FILE})
