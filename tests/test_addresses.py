@@ -3,6 +3,7 @@ write, and the settings for the feed and the site's contact."""
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 
@@ -199,3 +200,27 @@ def test_the_bundled_site_names_its_publisher_as_independent_of_its_sources(tmp_
     footer = parse(out / "index.html").find("p", cls="site-footer__publisher")
     assert re.search(r"independent of ADEPT", footer.text())
     assert footer.find("a").attrs["href"] == "/contribute/"
+
+
+@pytest.mark.search
+def test_the_search_index_holds_the_case_pages_wherever_the_permalink_puts_them(site_folder):
+    site_folder.add("buses", body="The word zanzibarish is only here.\n")
+    settings = site_folder.content / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "permalink: /stories/{slug}/\n", encoding="utf-8")
+    build(Project.at(site_folder.content), site_folder.output)
+    index = site_folder.output / "pagefind"
+    assert (site_folder.output / "stories" / "buses" / "index.html").is_file()
+    assert any((index / "index").iterdir()), "the search index is empty"
+    entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"], "no language was indexed"
+
+
+def test_a_page_cannot_take_the_search_index_folder(site_folder):
+    site_folder.add("buses")
+    (site_folder.content / "pages").mkdir()
+    (site_folder.content / "pages" / "pagefind.md").write_text("---\ntitle: P\nsummary: S.\n---\nText.\n",
+                                                                 encoding="utf-8")
+    with pytest.raises(SiteError) as caught:
+        build(Project.at(site_folder.content), site_folder.output)
+    assert any(p.path.endswith("pages/pagefind.md") and "cannot be the address" in p.message
+               for p in caught.value.problems)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from levelup_site.cache import BODIES_DIR, CACHE_DIR, CACHE_ENV, CACHE_FILE, KEY_FILE
-from levelup_site.pipeline import Project, build
+from levelup_site.markdown import MarkdownRenderer
+from levelup_site.pipeline import Project, build, check
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -263,3 +264,15 @@ def test_an_edited_body_is_checked_while_other_pages_are_kept(project, tmp_path)
     home.write_bytes(b"changed behind the build's back")
     result = build_twice_and_compare(project, tmp_path)
     assert result.written == 2  # the edited page, and the home page put right
+
+
+def test_a_check_keeps_what_it_loaded_so_the_next_check_reads_no_file_again(site_folder, monkeypatch):
+    for slug in ("buses", "parks", "homes"):
+        site_folder.add(slug, title=slug.title())
+    check(Project.at(site_folder.content))
+    rendered = []
+    real = MarkdownRenderer.render_with_notes
+    monkeypatch.setattr(MarkdownRenderer, "render_with_notes",
+                        lambda self, text: rendered.append(text) or real(self, text))
+    check(Project.at(site_folder.content))
+    assert rendered == [], "an unchanged case study was rendered again"

@@ -31,7 +31,7 @@ SETTINGS_FILE = "site.yaml"
 TAXONOMIES_FILE = "taxonomies.yaml"
 # Top-level paths of the site's own pages: no taxonomy or plain page may take them.
 RESERVED_PATHS = {"case-studies", "places", "static", "search", "data", "feed.xml", "sitemap.xml", "robots.txt",
-                  "404.html", "page"}
+                  "404.html", "page", urls.SEARCH_INDEX.strip("/")}  # the last: the search index's own folder
 
 # A host a site may embed frames from: DNS labels joined by dots, at least two of them.
 HOST_NAME = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")

@@ -180,9 +180,13 @@ class Checked:
 
 
 def check(project: Project, drafts: bool = True, strict: bool = False) -> Checked:
-    """Everything `build` checks (content, vocabularies, templates, links); writes nothing.
-    Raises SiteError with every problem in every file if any is an error."""
-    loaded = load(project, drafts=drafts, cache=BuildCache.open(project.root, code_salt()))
+    """Everything `build` checks (content, vocabularies, templates, links); writes no site.
+    Raises SiteError with every problem in every file if any is an error. What loading
+    found is kept in the build cache, as a build keeps it, so the next check or build of
+    unchanged files is quick and no rendered body is left there unindexed."""
+    cache = BuildCache.open(project.root, code_salt())
+    loaded = load(project, drafts=drafts, cache=cache)
+    cache.save()
     jobs = plan(project, loaded)
     paths = [job.path for job in jobs]
     warnings = settle([*loaded.problems, *link_problems(loaded, paths), *address_problems(loaded, paths)], strict)
@@ -269,7 +273,7 @@ def _build_with(project: Project, output: Path, base_url: str | None, drafts: bo
         case_pages = {case_page(links, study) for study in loaded.site.case_studies}
         search_key = digest(*(fingerprint for path, fingerprint in state.fingerprints.items() if path in case_pages))
         if search_key != state.search_key or not (output / search_index.BUNDLE).is_dir():
-            search_seconds = search_index.update(output, loaded.site.settings.language)
+            search_seconds = search_index.update(output, loaded.site.settings.language, case_pages)
             state = replace(state, search_key=search_key)
     cache.remember_output(output, variant, state)
     cache.save()

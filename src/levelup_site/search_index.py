@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,7 +20,6 @@ from . import urls
 from .write import exchange_folders
 
 BUNDLE = urls.SEARCH_INDEX.rstrip("/")
-PAGES = "case-studies/*/index.html"
 
 
 def available() -> bool:
@@ -30,8 +30,9 @@ def available() -> bool:
     return True
 
 
-def update(output: Path, language: str) -> float:
-    """Index the case pages in `output` into output/pagefind; return the seconds taken."""
+def update(output: Path, language: str, pages: Iterable[str]) -> float:
+    """Index the case pages in `output` (`pages`: their output files, wherever the site's
+    permalink puts them) into output/pagefind; return the seconds taken."""
     import asyncio
 
     from pagefind.index import IndexConfig, PagefindIndex
@@ -44,7 +45,9 @@ def update(output: Path, language: str) -> float:
 
         async def index() -> None:
             async with PagefindIndex(config=config) as pagefind:
-                await pagefind.add_directory(str(output), glob=PAGES)
+                for page in sorted(pages):
+                    await pagefind.add_html_file(content=(output / page).read_text(encoding="utf-8"),
+                                                 url="/" + page.removesuffix("index.html"))
 
         # Pagefind's API is asynchronous; a thread of its own gives it an event loop even
         # when the caller already runs one (the preview server does).
