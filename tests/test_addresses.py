@@ -203,13 +203,14 @@ def test_the_bundled_site_names_its_publisher_as_independent_of_its_sources(tmp_
 
 
 @pytest.mark.search
-def test_the_search_index_holds_the_case_pages_wherever_the_permalink_puts_them(site_folder):
+@pytest.mark.parametrize(("permalink", "page"), [("/stories/{slug}/", "stories/buses"), ("/{slug}/", "buses")])
+def test_the_search_index_holds_the_case_pages_wherever_the_permalink_puts_them(site_folder, permalink, page):
     site_folder.add("buses", body="The word zanzibarish is only here.\n")
     settings = site_folder.content / "site.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8") + "permalink: /stories/{slug}/\n", encoding="utf-8")
+    settings.write_text(settings.read_text(encoding="utf-8") + f"permalink: {permalink}\n", encoding="utf-8")
     build(Project.at(site_folder.content), site_folder.output)
     index = site_folder.output / "pagefind"
-    assert (site_folder.output / "stories" / "buses" / "index.html").is_file()
+    assert (site_folder.output / page / "index.html").is_file()
     assert any((index / "index").iterdir()), "the search index is empty"
     entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"], "no language was indexed"

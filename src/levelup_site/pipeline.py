@@ -273,7 +273,8 @@ def _build_with(project: Project, output: Path, base_url: str | None, drafts: bo
         case_pages = {case_page(links, study) for study in loaded.site.case_studies}
         search_key = digest(*(fingerprint for path, fingerprint in state.fingerprints.items() if path in case_pages))
         if search_key != state.search_key or not (output / search_index.BUNDLE).is_dir():
-            search_seconds = search_index.update(output, loaded.site.settings.language, case_pages)
+            search_seconds = search_index.update(output, loaded.site.settings.language,
+                                                 urls.case_pages_glob(loaded.site.settings.permalink))
             state = replace(state, search_key=search_key)
     cache.remember_output(output, variant, state)
     cache.save()

@@ -12,7 +12,6 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -30,9 +29,11 @@ def available() -> bool:
     return True
 
 
-def update(output: Path, language: str, pages: Iterable[str]) -> float:
-    """Index the case pages in `output` (`pages`: their output files, wherever the site's
-    permalink puts them) into output/pagefind; return the seconds taken."""
+def update(output: Path, language: str, pages: str) -> float:
+    """Index the case pages in `output` (`pages`: a glob of their output files, wherever
+    the site's permalink puts them) into output/pagefind; return the seconds taken.
+    Only pages marked data-pagefind-body (the case pages) are kept, whatever else the
+    glob matches."""
     import asyncio
 
     from pagefind.index import IndexConfig, PagefindIndex
@@ -45,9 +46,7 @@ def update(output: Path, language: str, pages: Iterable[str]) -> float:
 
         async def index() -> None:
             async with PagefindIndex(config=config) as pagefind:
-                for page in sorted(pages):
-                    await pagefind.add_html_file(content=(output / page).read_text(encoding="utf-8"),
-                                                 url="/" + page.removesuffix("index.html"))
+                await pagefind.add_directory(str(output), glob=pages)
 
         # Pagefind's API is asynchronous; a thread of its own gives it an event loop even
         # when the caller already runs one (the preview server does).

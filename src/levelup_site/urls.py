@@ -60,6 +60,13 @@ def permalink_problem(pattern: str) -> tuple[str, str] | None:
     return None
 
 
+def case_pages_glob(pattern: str) -> str:
+    """A glob of the output files a permalink pattern gives: "case-studies/*/index.html".
+    It may match other pages too (a pattern starting with a placeholder matches every
+    top-level page); the search index keeps only pages marked data-pagefind-body."""
+    return _PLACEHOLDER.sub("*", pattern).strip("/") + "/index.html"
+
+
 def permalink_root(pattern: str) -> str | None:
     """The fixed top-level folder of a permalink ("case-studies"), or None if it starts with a placeholder."""
     first = pattern.strip("/").split("/")[0]
