@@ -151,22 +151,21 @@ def test_killing_the_build_while_it_writes_leaves_the_previous_site(big_site):
         encoding="utf-8")
 
     process = run_build(big_site)
-    staged = None
+    staged = 0
     deadline = time.monotonic() + 120
     try:
         while process.poll() is None and time.monotonic() < deadline:
             staging = [p for p in output.parent.glob(f".{output.name}.building-*")]
-            if staging and (staging[0] / "case-studies").is_dir():
-                staged = sum(1 for _ in staging[0].rglob("*"))
+            if staging and (staged := sum(1 for _ in staging[0].rglob("*"))) > 20:
                 process.send_signal(signal.SIGKILL)
                 break
             time.sleep(0.002)
     finally:
-        if process.poll() is None and staged is None:
+        if process.poll() is None and not staged:
             process.kill()
         _, err = process.communicate(timeout=60)
 
-    assert staged is not None, f"the build ended (rc={process.returncode}) before it was seen writing:\n{err.decode()}"
+    assert staged, f"the build ended (rc={process.returncode}) before it was seen writing:\n{err.decode()}"
     assert process.returncode == -signal.SIGKILL, "the build finished before it could be killed"
     assert snapshot(output) == before, "killing the build changed the previous site"
 
@@ -178,7 +177,7 @@ def test_killing_the_build_while_it_writes_leaves_the_previous_site(big_site):
 KILL_AFTER_SWAP = BUILD_SCRIPT.replace("build(Project", textwrap.dedent("""\
     import os, signal
     from levelup_site import write
-    write.IN_PLACE_LIMIT = 0  # commit by swapping folders, however small the change
+    write.renames_will_do = lambda current, jobs: False  # commit by swapping folders, however small the change
     real_exchange = write.exchange_folders
     def exchange(first, second):
         swapped = real_exchange(first, second)
@@ -201,6 +200,51 @@ def test_a_crash_right_after_the_swap_leaves_the_new_site_whole(built_site):
     # The next build clears away the previous site that the crash left beside it.
     build(Project.at(built_site.content), output)
     assert leftovers(output) == []
+
+
+KILL_MID_COMMIT = BUILD_SCRIPT.replace("build(Project", textwrap.dedent("""\
+    import os, signal
+    real_replace = os.replace
+    renamed = []
+    def replace(source, target):
+        real_replace(source, target)
+        renamed.append(target)
+        if len(renamed) == 5:
+            os.kill(os.getpid(), signal.SIGKILL)  # part-way through renaming the pages into place
+    os.replace = replace
+    build(Project"""))
+
+
+def test_a_crash_part_way_through_the_renames_is_put_right_by_the_next_build(built_site, tmp_path):
+    output = built_site.output
+    rename_site = (built_site.content / "site.yaml")
+    rename_site.write_text(rename_site.read_text(encoding="utf-8").replace("Test Site", "Renamed Site"),
+                           encoding="utf-8")
+    process = run_build(built_site, KILL_MID_COMMIT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == -signal.SIGKILL, err.decode()
+    pages = [p.read_text(encoding="utf-8") for p in output.rglob("*.html")]
+    assert any("Renamed Site" in page for page in pages) and any("Renamed Site" not in page for page in pages)
+
+    build(Project.at(built_site.content), output)
+    clean = tmp_path / "clean"
+    build(Project.at(built_site.content), clean, use_cache=False)
+    assert snapshot(output) == snapshot(clean)
+    assert leftovers(output) == []
+
+
+def test_a_file_that_must_become_a_folder_is_committed_whole(built_site, tmp_path):
+    static = built_site.root / "static"
+    (static / "extra").write_text("a file first", encoding="utf-8")
+    build(Project.at(built_site.content), built_site.output)
+    (static / "extra").unlink()
+    (static / "extra").mkdir()
+    (static / "extra" / "notes.txt").write_text("then a folder", encoding="utf-8")
+    build(Project.at(built_site.content), built_site.output)
+    clean = tmp_path / "clean"
+    build(Project.at(built_site.content), clean, use_cache=False)
+    assert snapshot(built_site.output) == snapshot(clean)
+    assert leftovers(built_site.output) == []
 
 
 # --- (b) refused output folders ------------------------------------------------------------------------

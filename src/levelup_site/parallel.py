@@ -149,22 +149,22 @@ def _start_worker(parent: int) -> None:
 
 
 def render_files(jobs: list[OutputJob], output: Path, staging: Path, existing: set[str],
-                 progress: Callable[[int], None] | None, workers: Workers) -> list[str]:
-    """Render `jobs` into `staging`, skipping files whose bytes `output` already has;
-    return the paths written, in job order.
+                 progress: Callable[[int], None] | None, workers: Workers, flat: bool = False) -> list[str]:
+    """Render `jobs` into `staging` (`flat`: see write.staged_path), skipping files whose
+    bytes `output` already has; return the paths written, in job order.
 
     Page jobs go to the workers when there are enough of them; the rest (static files,
     the open data, made from the whole site) are written here meanwhile."""
     portable = [job for job in jobs if job.portable]
     if not workers.worth_it(len(portable)):
-        return _render_here(jobs, output, staging, existing, progress, 0)
+        return _render_here(jobs, output, staging, existing, progress, 0, flat)
     pool = workers.pool()
     pending: list[tuple[int, Future[list[str]]]] = [
         (len(chunk), pool.submit(_render_chunk, chunk, output, staging,
-                                 {job.path for job in chunk if job.path in existing}))
+                                 {job.path for job in chunk if job.path in existing}, flat))
         for chunk in chunks(portable)]
     local = [job for job in jobs if not job.portable]
-    written = set(_render_here(local, output, staging, existing, progress, 0))
+    written = set(_render_here(local, output, staging, existing, progress, 0, flat))
     done = len(local)
     for size, future in pending:
         written.update(future.result())
@@ -175,18 +175,19 @@ def render_files(jobs: list[OutputJob], output: Path, staging: Path, existing: s
 
 
 def _render_here(jobs: Iterable[OutputJob], output: Path, staging: Path, existing: set[str],
-                 progress: Callable[[int], None] | None, done: int) -> list[str]:
+                 progress: Callable[[int], None] | None, done: int, flat: bool) -> list[str]:
     from .write import write_if_changed
 
     changed = []
     for count, job in enumerate(jobs, done + 1):
-        if write_if_changed(job, output, staging, job.path in existing):
+        if write_if_changed(job, output, staging, job.path in existing, flat):
             changed.append(job.path)
         if progress:
             progress(count)
     return changed
 
 
-def _render_chunk(jobs: Sequence[OutputJob], output: Path, staging: Path, existing: set[str]) -> list[str]:
-    return _render_here(jobs, output, staging, existing, None, 0)
+def _render_chunk(jobs: Sequence[OutputJob], output: Path, staging: Path, existing: set[str],
+                  flat: bool) -> list[str]:
+    return _render_here(jobs, output, staging, existing, None, 0, flat)
 

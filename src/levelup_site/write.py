@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import libc, parallel, urls
 from .cache import OutputState, digest
@@ -23,7 +23,6 @@ from .errors import Problem, display_path
 
 MARKER = ".levelup-site"
 UNMANAGED = ("pagefind",)  # top-level folders another step writes (the search index)
-IN_PLACE_LIMIT = 256  # changed files committed by renaming them into place; more, by swapping folders
 MARKER_TEXT = "This folder is a site built by levelup; a rebuild replaces everything in it.\n"
 
 
@@ -111,11 +110,13 @@ def write_site(output: Path, jobs: list[OutputJob], previous: OutputState,
     """Bring the output folder to exactly `jobs`, touching only files whose bytes change.
 
     Every new or changed file is first written to a staging folder beside the output;
-    nothing in the output is touched until all of them rendered. Then a small change
-    is committed by renaming those few files into place, and a large one (or a first
-    build) by linking the unchanged files into the staging folder and swapping the two
-    folders. Either way a failure or an interruption before the commit leaves the
-    previous site exactly as it was, and a build that changes nothing writes nothing.
+    nothing in the output is touched until all of them rendered. A rebuild is then
+    committed by renaming each changed file into place (each rename is atomic, so no
+    reader ever meets half a file) and removing the files the site no longer has. A
+    first build, or one where a file must become a folder, links the unchanged files
+    into the staging folder and swaps the two folders. Either way a failure or an
+    interruption before the commit leaves the previous site exactly as it was, and a
+    build that changes nothing writes nothing.
     `current` is what `current_files` gave, if the caller has just looked.
     """
     output = output.absolute()
@@ -138,12 +139,15 @@ def write_site(output: Path, jobs: list[OutputJob], previous: OutputState,
     state = OutputState(fingerprints={job.path: job.fingerprint for job in jobs}, search_key=previous.search_key)
     try:
         todo = [job for job in jobs if job.path not in reusable]
+        # Files to be renamed into place wait side by side, under names made from their
+        # paths: no folder to make for each, nor to delete afterwards.
+        flat = renames_will_do(current, jobs)
         if workers is None:
             with parallel.Workers() as own:
-                changed = parallel.render_files(todo, output, staging, set(current), progress, own)
+                changed = parallel.render_files(todo, output, staging, set(current), progress, own, flat)
         else:
-            changed = parallel.render_files(todo, output, staging, set(current), progress, workers)
-        if current and len(changed) + len(removed) <= IN_PLACE_LIMIT:
+            changed = parallel.render_files(todo, output, staging, set(current), progress, workers, flat)
+        if flat:
             _commit_in_place(staging, output, changed, removed)
         else:
             _commit_by_swap(staging, output, current, set(changed), [job.path for job in jobs])
@@ -159,6 +163,17 @@ def write_site(output: Path, jobs: list[OutputJob], previous: OutputState,
         else:
             state.stats[job.path] = current[job.path]
     return WriteResult(len(changed), len(jobs) - len(changed), len(removed), state)
+
+
+def renames_will_do(current: dict[str, tuple[int, int]], jobs: list[OutputJob]) -> bool:
+    """Whether renaming the changed files into an existing site can bring it to `jobs`:
+    not for a first build, nor where a file must become a folder or a folder a file."""
+    if not current:
+        return False
+    paths = {job.path for job in jobs}
+    folders = {str(parent) for path in paths for parent in PurePosixPath(path).parents}
+    now = {str(parent) for path in current for parent in PurePosixPath(path).parents}
+    return folders.isdisjoint(current) and now.isdisjoint(paths)
 
 
 def current_files(output: Path) -> dict[str, tuple[int, int]]:
@@ -189,10 +204,16 @@ def _clear_leftovers(output: Path) -> None:
 
 
 def _commit_in_place(staging: Path, output: Path, changed: list[str], removed: list[str]) -> None:
-    # A handful of renames: the only moment the site is partly old and partly new.
+    # The only moment the site is partly old and partly new: renames, well under a second
+    # for ten thousand files. A whole-site swap would close even that gap, but it makes and
+    # deletes a folder per page, which costs file systems such as ext4 seconds.
+    folders: set[Path] = set()
     for path in changed:
-        (output / path).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / path, output / path)
+        target = output / path
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        os.replace(staged_path(staging, path, flat=True), target)
     for path in removed:
         (output / path).unlink(missing_ok=True)
         folder = (output / path).parent
@@ -245,13 +266,20 @@ def _current_files(output: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-def write_if_changed(job: OutputJob, output: Path, staging: Path, exists: bool) -> bool:
+def staged_path(staging: Path, path: str, flat: bool) -> Path:
+    """Where a rendered file waits for the commit: at its own path in a staging folder that
+    is swapped in whole, or, `flat`, under a name made from its path, to be renamed into place."""
+    return staging / digest(path)[:32] if flat else staging / path
+
+
+def write_if_changed(job: OutputJob, output: Path, staging: Path, exists: bool, flat: bool = False) -> bool:
     """Render one file into the staging folder unless the output already holds its bytes."""
     data = job.produce()
     if exists and _same_bytes(output / job.path, data):
         return False
-    target = staging / job.path
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = staged_path(staging, job.path, flat)
+    if not flat:
+        target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return True
 
