@@ -64,14 +64,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def as_json(site: Site, links: urls.Urls) -> bytes:
-    document = {"title": site.settings.title, "url": links.absolute(urls.HOME),
-                "case_studies": records(site, links)}
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def as_json(site: Site, links: urls.Urls, rows: list[dict[str, Any]] | None = None) -> bytes:
+    """One case study per line: a reader can scan the file and a diff shows which changed.
+    (It is also many times quicker to write than indented JSON, which Python's JSON
+    encoder writes in Python rather than in C.)"""
+    rows = records(site, links) if rows is None else rows
+    head = json.dumps({"title": site.settings.title, "url": links.absolute(urls.HOME)}, ensure_ascii=False)
+    lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+    return f'{head[:-1]},\n"case_studies": [\n{lines}\n]}}\n'.encode()
 
 
-def as_csv(site: Site, links: urls.Urls) -> bytes:
-    rows = records(site, links)
+def as_csv(site: Site, links: urls.Urls, rows: list[dict[str, Any]] | None = None) -> bytes:
+    rows = records(site, links) if rows is None else rows
     buffer = io.StringIO(newline="")
     columns = list(rows[0]) if rows else ["slug", "url", "title"]
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")

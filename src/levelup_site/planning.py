@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -136,10 +136,11 @@ def data_jobs(site: Site, inputs: Inputs) -> list[OutputJob]:
     from .pages.fingerprint import fingerprint
 
     keys = (inputs.keys.settings, inputs.keys.vocabulary, inputs.keys.studies)
+    rows = cache(partial(opendata.records, site, inputs.urls))  # made once, for whichever file needs them
     return [OutputJob(opendata.JSON_PATH, fingerprint(DATA_SALT, "json", keys),
-                      partial(opendata.as_json, site, inputs.urls)),
+                      lambda: opendata.as_json(site, inputs.urls, rows())),
             OutputJob(opendata.CSV_PATH, fingerprint(DATA_SALT, "csv", keys),
-                      partial(opendata.as_csv, site, inputs.urls))]
+                      lambda: opendata.as_csv(site, inputs.urls, rows()))]
 
 
 @dataclass(frozen=True)
