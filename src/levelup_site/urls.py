@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -141,9 +141,7 @@ class Urls:
         return self.case_study_at(study.slug, study.published.isoformat())
 
     def case_study_at(self, slug: str, published: str) -> str:
-        year, month, day = (published.split("-") + ["", "", ""])[:3]
-        parts = {"slug": slug, "year": year, "month": month, "day": day}
-        return _PLACEHOLDER.sub(lambda found: parts[found.group(1)], self.permalink).lstrip("/")
+        return _case_study_at(self.permalink, slug, published)
 
     def contact(self, contact: str | None, absolute: bool = False) -> str | None:
         """A link for the site's contact setting: an email address, a web address or a site path."""
@@ -169,3 +167,11 @@ class Urls:
 
     def absolute(self, site_path: str) -> str:
         return self.base_url + site_path
+
+
+@lru_cache(maxsize=1 << 16)
+def _case_study_at(permalink: str, slug: str, published: str) -> str:
+    # Every list, card, feed and link check asks for the same few addresses again.
+    year, month, day = (published.split("-") + ["", "", ""])[:3]
+    parts = {"slug": slug, "year": year, "month": month, "day": day}
+    return _PLACEHOLDER.sub(lambda found: parts[found.group(1)], permalink).lstrip("/")
