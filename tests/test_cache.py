@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from levelup_site import cache, write
 from levelup_site.cache import BODIES_DIR, CACHE_DIR, CACHE_ENV, CACHE_FILE, KEY_FILE
 from levelup_site.markdown import MarkdownRenderer
 from levelup_site.pipeline import Project, build, check
@@ -276,3 +278,71 @@ def test_a_check_keeps_what_it_loaded_so_the_next_check_reads_no_file_again(site
                         lambda self, text: rendered.append(text) or real(self, text))
     check(Project.at(site_folder.content))
     assert rendered == [], "an unchanged case study was rendered again"
+
+
+# --- listing the output: only the folders that changed ------------------------------------------
+
+@pytest.fixture
+def settled(project, monkeypatch):
+    """A site built, then built again once its folders were old enough to vouch for
+    (with no timestamp tick to wait for), so that the cache keeps every folder's stamp."""
+    monkeypatch.setattr(cache, "TIMESTAMP_TICK_NS", 0)
+    build(Project.at(project.content), project.output)
+    build(Project.at(project.content), project.output)
+    return project
+
+
+def listings_of(folder: Path, monkeypatch) -> list[str]:
+    """The folders in `folder` listed from now on (to be read after the build)."""
+    listed: list[str] = []
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if Path(path).is_relative_to(folder):
+            listed.append(str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    return listed
+
+
+def test_a_rebuild_with_nothing_changed_lists_no_output_folder(settled, monkeypatch):
+    listed = listings_of(settled.output, monkeypatch)
+    result = build(Project.at(settled.content), settled.output)
+    assert result.written == 0
+    assert listed == []
+
+
+@pytest.mark.parametrize("change", ["file added", "folder added", "file removed", "folder removed", "file edited"])
+def test_a_change_behind_the_builds_back_is_put_right(settled, tmp_path, change):
+    case = settled.output / "case-studies" / "parks"
+    if change == "file added":
+        (case / "notes.txt").write_text("not part of the site")
+    elif change == "folder added":
+        (case / "extra").mkdir()
+        (case / "extra" / "index.html").write_text("not part of the site")
+    elif change == "file removed":
+        (case / "index.html").unlink()
+    elif change == "folder removed":
+        shutil.rmtree(case)
+    else:
+        (case / "index.html").write_text("tampered")
+    build(Project.at(settled.content), settled.output)
+    clean = tmp_path / "clean"
+    build(Project.at(settled.content), clean, use_cache=False)
+    assert tree(settled.output) == tree(clean)
+
+
+@pytest.mark.parametrize("change", ["file added", "folder moved and linked back"])
+def test_a_listing_from_stamps_is_the_same_as_a_full_one(settled, tmp_path, change):
+    case = settled.output / "case-studies" / "buses"
+    if change == "file added":
+        (case / "notes.txt").write_text("added")
+    else:  # the same folder, stamp and all, seen through a link: the link is what the site holds
+        case.rename(tmp_path / "moved")
+        case.symlink_to(tmp_path / "moved", target_is_directory=True)
+    opened = cache.BuildCache.open(settled.root, cache.code_salt())
+    [previous] = opened.outputs.values()
+    assert previous.folders and None not in previous.folders.values()
+    assert write.current_files(settled.output, previous) == write.current_files(settled.output)
+    opened.close()

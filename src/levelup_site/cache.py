@@ -27,11 +27,13 @@ import os
 import pickle
 import secrets
 import shutil
+import stat
 import sys
 import tempfile
+import time
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -41,7 +43,7 @@ CACHE_FILE = "index.pickle"
 BODIES_DIR = "bodies"
 KEY_FILE = "cache-key"
 CACHE_ENV = "LEVELUP_CACHE_DIR"  # moves the cache and its signing key
-FORMAT = 6
+FORMAT = 7
 SIGNATURE_BYTES = 64  # blake2b
 KEY_BYTES = 32
 MAX_OUTPUTS = 4  # output folders remembered (site, preview, ...)
@@ -170,6 +172,45 @@ class OutputState:
     # from: an edit to a body alone needs only that case page planned again.
     shape_key: str = ""
     page_bodies: dict[str, str] = field(default_factory=dict)  # output path -> case study key
+    # Each folder of the site ("" the top, else "a/b/") with its stamp once the build was
+    # done, or None where it changed too lately to vouch for: a folder whose stamp is the
+    # same still holds the same names, so listing the output need not read it again.
+    folders: dict[str, FolderStamp | None] = field(default_factory=dict)
+
+
+FolderStamp = tuple[int, int, int]  # a folder's (inode, mtime_ns, ctime_ns)
+
+
+def folder_stamp(path: str) -> FolderStamp | None:
+    """What changes whenever a name is added to, removed from or renamed in the folder
+    at `path` (its modification and change times; its inode, when it is replaced)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_mtime_ns, info.st_ctime_ns) if stat.S_ISDIR(info.st_mode) else None
+
+
+def site_folders(paths: Iterable[str]) -> set[str]:
+    """The folders holding `paths` (files in an output folder) and their parents, each
+    as "a/b/"; the top folder is ""."""
+    folders = {""}
+    for folder in {path[:path.rfind("/") + 1] for path in paths}:
+        while folder not in folders:
+            folders.add(folder)
+            folder = folder[:folder.rfind("/", 0, -1) + 1]
+    return folders
+
+
+def folder_stamps(output: Path, folders: Iterable[str], looked_ns: int) -> dict[str, FolderStamp | None]:
+    """Each folder's stamp, parents first; None for one changed since a timestamp tick
+    before `looked_ns`, when the build listed the output: a name added to it then, in the
+    same tick as the change the stamp shows, would leave the stamp as it is."""
+    stamps: dict[str, FolderStamp | None] = {}
+    for folder in sorted(folders):  # "a/" sorts before "a/b/"
+        stamp = folder_stamp(os.path.join(output, folder[:-1]) if folder else str(output))
+        stamps[folder] = stamp if stamp is not None and max(stamp[1:]) < looked_ns - TIMESTAMP_TICK_NS else None
+    return stamps
 
 
 class CacheDamaged(Exception):
@@ -272,6 +313,7 @@ class BuildCache:
     signatures: dict[str, KnownFile] = field(default_factory=dict)
     new_signatures: dict[str, KnownFile] = field(default_factory=dict)
     stored_packs: set[str] | None = None  # the body store's packs, listed on first use
+    looked_ns: dict[str, int] = field(default_factory=dict)  # when each output was asked for
 
     @classmethod
     def none(cls, salt: str = "") -> BuildCache:
@@ -348,10 +390,19 @@ class BuildCache:
         self.dirty = True
 
     def output(self, output_dir: Path, variant: str) -> OutputState:
-        return self.outputs.get(f"{output_dir.resolve()}|{variant}", OutputState())
+        """What the last build left in `output_dir`; asked for before the build looks
+        at the folder, which is the time its folders' stamps are judged by."""
+        key = f"{output_dir.resolve()}|{variant}"
+        self.looked_ns[key] = time.time_ns()
+        return self.outputs.get(key, OutputState())
 
     def remember_output(self, output_dir: Path, variant: str, state: OutputState) -> None:
+        """Keep `state`, now in `output_dir`, with its folders' stamps: taken again
+        after a build that wrote, or while any was too recent to vouch for."""
         key = f"{output_dir.resolve()}|{variant}"
+        if state is not self.outputs.get(key) or None in state.folders.values() or not state.folders:
+            stamps = folder_stamps(output_dir, site_folders(state.stats), self.looked_ns.get(key, 0))
+            state = replace(state, folders=stamps)
         if list(self.outputs)[-1:] == [key] and self.outputs[key] == state:
             return
         self.dirty = True
