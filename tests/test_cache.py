@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from levelup_site import cache, write
-from levelup_site.cache import BODIES_DIR, CACHE_DIR, CACHE_ENV, CACHE_FILE, KEY_FILE
+from levelup_site.cache import BODIES_DIR, CACHE_DIR, CACHE_ENV, CACHE_FILE, FILES_DIR, KEY_FILE
 from levelup_site.markdown import MarkdownRenderer
 from levelup_site.pipeline import Project, build, check
 
@@ -111,6 +111,35 @@ def test_a_corrupted_cache_is_survived(project, tmp_path, damage):
     edit(project.content / "case-studies" / "buses.md", "title: Better buses", "title: Faster buses")
     build_twice_and_compare(project, tmp_path)
     assert cache.stat().st_size > len(damage)  # rebuilt
+
+
+@pytest.mark.parametrize("damage", ["garbage", "swapped", "removed"])
+def test_a_damaged_shard_of_the_index_is_never_trusted(project, tmp_path, damage):
+    build(Project.at(project.content), project.output)
+    shards = sorted((project.root / CACHE_DIR / FILES_DIR).iterdir())
+    assert len(shards) >= 2  # the three files' entries, in shards by their keys
+    if damage == "garbage":
+        shards[0].write_bytes(b"\x80\x05garbage")
+    elif damage == "swapped":  # each signed, but not the shard the index names
+        first, second = shards[0].read_bytes(), shards[1].read_bytes()
+        shards[0].write_bytes(second)
+        shards[1].write_bytes(first)
+    else:
+        shards[0].unlink()
+    edit(project.content / "case-studies" / "buses.md", "title: Better buses", "title: Faster buses")
+    build_twice_and_compare(project, tmp_path)
+
+
+def test_an_edit_rewrites_the_shards_of_its_entries_only(site_folder):
+    for n in range(40):
+        site_folder.add(f"case-{n}", title=f"Case {n}")
+    build(Project.at(site_folder.content), site_folder.output)
+    folder = site_folder.root / CACHE_DIR / FILES_DIR
+    before = {path.name for path in folder.iterdir()}
+    edit(site_folder.content / "case-studies" / "case-7.md", "title: Case 7", "title: Case Seven")
+    build(Project.at(site_folder.content), site_folder.output)
+    after = {path.name for path in folder.iterdir()}
+    assert len(before) > 10 and 1 <= len(after - before) <= 2 and len(before - after) == len(after - before)
 
 
 def test_a_cache_from_another_build_setup_is_not_trusted(project, tmp_path):

@@ -3,9 +3,11 @@
 It remembers, for each case-study file, what loading it gave (clean values, or
 problems), keyed by a hash of its path and bytes; and, for each output folder, a
 fingerprint of every page's inputs with the file it produced. That is the index,
-one small file read by every build. Rendered bodies are kept apart, in packs in
-`bodies/` (see `BodyStore`), and read only to render a case page again: a one-file
-edit rewrites the index and writes one body, not every body of the site.
+read by every build. What the files gave is kept in shards (`files/`, a few dozen
+files, each holding the entries whose key starts alike), so that a one-file edit
+rewrites the index and two shards, not every entry of the site. Rendered bodies are
+kept apart, in packs in `bodies/` (see `BodyStore`), and read only to render a case
+page again: a one-file edit writes one body, not every body of the site.
 Everything is salted with the versions of levelup and its renderers, so a change
 to any of them misses the cache. A cache that cannot be read for any reason is
 discarded: the cache can make a build faster, never different.
@@ -41,6 +43,8 @@ from typing import Any
 CACHE_DIR = ".levelup-cache"
 CACHE_FILE = "index.pickle"
 BODIES_DIR = "bodies"
+FILES_DIR = "files"  # the index's shards
+SHARDS = 32  # shards of the loaded files' entries, by the first byte of their key
 KEY_FILE = "cache-key"
 CACHE_ENV = "LEVELUP_CACHE_DIR"  # moves the cache and its signing key
 FORMAT = 7
@@ -213,6 +217,15 @@ def folder_stamps(output: Path, folders: Iterable[str], looked_ns: int) -> dict[
     return stamps
 
 
+def shard_of(key: str) -> int:
+    """The shard holding a loaded file's entry: keys are hex digests, spread evenly."""
+    return int(key[:2], 16) % SHARDS
+
+
+def _shard_name(key: bytes, data: bytes) -> str:
+    return _sign(key, data).hex()[:32]
+
+
 class CacheDamaged(Exception):
     """A body the index vouches for is missing or not signed by this user: the cache
     was changed behind the build's back, and the build starts again without it."""
@@ -288,15 +301,19 @@ class BodyStore:
 
     def keep_only(self, locations: Iterable[str]) -> None:
         """Remove the packs no location points into (and any a crash left half-written)."""
-        used = {location.split(":", 1)[0] for location in locations}
-        with os.scandir(self.folder) as entries:
-            for entry in entries:
-                if entry.name not in used:
-                    Path(entry.path).unlink(missing_ok=True)
+        _keep_only(self.folder, {location.split(":", 1)[0] for location in locations})
 
     def close(self) -> None:
         if self._remove is not None:
             self._remove()
+
+
+def _keep_only(folder: Path, used: set[str]) -> None:
+    """Remove every file in `folder` but those named in `used`."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name not in used:
+                Path(entry.path).unlink(missing_ok=True)
 
 
 @dataclass
@@ -313,6 +330,8 @@ class BuildCache:
     signatures: dict[str, KnownFile] = field(default_factory=dict)
     new_signatures: dict[str, KnownFile] = field(default_factory=dict)
     stored_packs: set[str] | None = None  # the body store's packs, listed on first use
+    shards: dict[int, str] = field(default_factory=dict)  # shard number -> the file holding it
+    changed_shards: set[int] = field(default_factory=set)  # shards with an entry added since they were read
     looked_ns: dict[str, int] = field(default_factory=dict)  # when each output was asked for
 
     @classmethod
@@ -343,17 +362,40 @@ class BuildCache:
             stored = pickle.loads(data)
             if stored["format"] != FORMAT or stored["salt"] != salt:
                 raise ValueError("stale")
-            cache.files, cache.outputs = stored["files"], stored["outputs"]
+            files = {}
+            for name in stored["shards"].values():
+                files.update(cache._read_shard(name))
+            cache.files, cache.outputs, cache.shards = files, stored["outputs"], stored["shards"]
             cache.signatures = stored["signatures"]
         except Exception:  # noqa: BLE001 - missing, truncated, corrupt, forged or stale: start afresh
-            cache.dirty = True
+            cache.forget()
         return cache
+
+    def _read_shard(self, name: str) -> dict[str, Any]:
+        """One shard's entries. A shard is named for its signature, and the signed index
+        names the shards it holds: one changed or swapped for another is never unpickled."""
+        assert self.path is not None and self.key is not None
+        data = (self.path.parent / FILES_DIR / name).read_bytes()
+        if not hmac.compare_digest(name, _shard_name(self.key, data)):
+            raise ValueError("not signed by this user")
+        return pickle.loads(data)
+
+    def _write_shard(self, entries: dict[str, Any]) -> str:
+        assert self.path is not None and self.key is not None
+        data = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+        name = _shard_name(self.key, data)
+        handle, temporary = tempfile.mkstemp(prefix=".shard-", dir=self.path.parent / FILES_DIR)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, self.path.parent / FILES_DIR / name)
+        return name
 
     def forget(self) -> None:
         """Drop everything remembered (a body went missing or was forged): the next
         build, or the rest of this one, starts as if there were no cache."""
         self.files, self.outputs, self.used_files = {}, {}, set()
         self.signatures, self.new_signatures, self.stored_packs = {}, {}, None
+        self.shards, self.changed_shards = {}, set(range(SHARDS))
         self.dirty = True
 
     def known_key(self, shown: str, signature: FileSignature, vocabulary: str) -> str | None:
@@ -387,6 +429,7 @@ class BuildCache:
     def put_file(self, key: str, loaded: Any) -> None:
         self.files[key] = loaded
         self.used_files.add(key)
+        self.changed_shards.add(shard_of(key))
         self.dirty = True
 
     def output(self, output_dir: Path, variant: str) -> OutputState:
@@ -414,27 +457,42 @@ class BuildCache:
     def save(self) -> None:
         """Write the index atomically, keeping only entries this build used, and remove
         the bodies no entry needs; then get ready for the next build (a preview server
-        keeps one cache for many)."""
+        keeps one cache for many). Only the shards whose entries changed are written."""
         if self.path is None or self.key is None:
             return
         files = {key: self.files[key] for key in self.used_files if key in self.files}
-        changed = self.dirty or len(files) != len(self.files) or self.new_signatures != self.signatures
+        changed = self.changed_shards | {shard_of(key) for key in self.files.keys() - files.keys()}
+        write = self.dirty or bool(changed) or self.new_signatures != self.signatures
         self.files, self.used_files, self.dirty = files, set(), False
         self.signatures, self.new_signatures = self.new_signatures, {}
         self.stored_packs = None
-        if not changed:
+        if not write:
             return
-        data = pickle.dumps({"format": FORMAT, "salt": self.salt, "files": files, "outputs": self.outputs,
-                             "signatures": self.signatures},
-                            protocol=pickle.HIGHEST_PROTOCOL)
+        self.changed_shards = changed  # until they are written
         try:
+            (self.path.parent / FILES_DIR).mkdir(exist_ok=True)
+            shards: dict[int, dict[str, Any]] = {number: {} for number in changed}
+            for key, loaded in files.items():
+                entries = shards.get(shard_of(key))
+                if entries is not None:
+                    entries[key] = loaded
+            for number, entries in sorted(shards.items()):
+                if entries:
+                    self.shards[number] = self._write_shard(entries)
+                else:
+                    self.shards.pop(number, None)
+            self.changed_shards = set()
+            data = pickle.dumps({"format": FORMAT, "salt": self.salt, "shards": self.shards,
+                                 "outputs": self.outputs, "signatures": self.signatures},
+                                protocol=pickle.HIGHEST_PROTOCOL)
             handle, temporary = tempfile.mkstemp(prefix=".index-", dir=self.path.parent)
             with os.fdopen(handle, "wb") as file:
                 file.write(_sign(self.key, data) + data)
             os.replace(temporary, self.path)
+            _keep_only(self.path.parent / FILES_DIR, set(self.shards.values()))
             self.bodies.keep_only(loaded.body for loaded in files.values() if loaded.body is not None)
         except OSError:
-            pass  # a read-only checkout still builds, only more slowly next time
+            self.dirty = True  # a read-only checkout still builds, only more slowly next time
 
     def close(self) -> None:
         self.bodies.close()
