@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from levelup_site.cache import BODIES_DIR, CACHE_DIR, CACHE_ENV, CACHE_FILE, KEY_FILE
+from levelup_site import cache, write
+from levelup_site.cache import BODIES_DIR, CACHE_DIR, CACHE_ENV, CACHE_FILE, FILES_DIR, KEY_FILE
 from levelup_site.markdown import MarkdownRenderer
 from levelup_site.pipeline import Project, build, check
 
@@ -109,6 +111,35 @@ def test_a_corrupted_cache_is_survived(project, tmp_path, damage):
     edit(project.content / "case-studies" / "buses.md", "title: Better buses", "title: Faster buses")
     build_twice_and_compare(project, tmp_path)
     assert cache.stat().st_size > len(damage)  # rebuilt
+
+
+@pytest.mark.parametrize("damage", ["garbage", "swapped", "removed"])
+def test_a_damaged_shard_of_the_index_is_never_trusted(project, tmp_path, damage):
+    build(Project.at(project.content), project.output)
+    shards = sorted((project.root / CACHE_DIR / FILES_DIR).iterdir())
+    assert len(shards) >= 2  # the three files' entries, in shards by their keys
+    if damage == "garbage":
+        shards[0].write_bytes(b"\x80\x05garbage")
+    elif damage == "swapped":  # each signed, but not the shard the index names
+        first, second = shards[0].read_bytes(), shards[1].read_bytes()
+        shards[0].write_bytes(second)
+        shards[1].write_bytes(first)
+    else:
+        shards[0].unlink()
+    edit(project.content / "case-studies" / "buses.md", "title: Better buses", "title: Faster buses")
+    build_twice_and_compare(project, tmp_path)
+
+
+def test_an_edit_rewrites_the_shards_of_its_entries_only(site_folder):
+    for n in range(40):
+        site_folder.add(f"case-{n}", title=f"Case {n}")
+    build(Project.at(site_folder.content), site_folder.output)
+    folder = site_folder.root / CACHE_DIR / FILES_DIR
+    before = {path.name for path in folder.iterdir()}
+    edit(site_folder.content / "case-studies" / "case-7.md", "title: Case 7", "title: Case Seven")
+    build(Project.at(site_folder.content), site_folder.output)
+    after = {path.name for path in folder.iterdir()}
+    assert len(before) > 10 and 1 <= len(after - before) <= 2 and len(before - after) == len(after - before)
 
 
 def test_a_cache_from_another_build_setup_is_not_trusted(project, tmp_path):
@@ -276,3 +307,71 @@ def test_a_check_keeps_what_it_loaded_so_the_next_check_reads_no_file_again(site
                         lambda self, text: rendered.append(text) or real(self, text))
     check(Project.at(site_folder.content))
     assert rendered == [], "an unchanged case study was rendered again"
+
+
+# --- listing the output: only the folders that changed ------------------------------------------
+
+@pytest.fixture
+def settled(project, monkeypatch):
+    """A site built, then built again once its folders were old enough to vouch for
+    (with no timestamp tick to wait for), so that the cache keeps every folder's stamp."""
+    monkeypatch.setattr(cache, "TIMESTAMP_TICK_NS", 0)
+    build(Project.at(project.content), project.output)
+    build(Project.at(project.content), project.output)
+    return project
+
+
+def listings_of(folder: Path, monkeypatch) -> list[str]:
+    """The folders in `folder` listed from now on (to be read after the build)."""
+    listed: list[str] = []
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if Path(path).is_relative_to(folder):
+            listed.append(str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    return listed
+
+
+def test_a_rebuild_with_nothing_changed_lists_no_output_folder(settled, monkeypatch):
+    listed = listings_of(settled.output, monkeypatch)
+    result = build(Project.at(settled.content), settled.output)
+    assert result.written == 0
+    assert listed == []
+
+
+@pytest.mark.parametrize("change", ["file added", "folder added", "file removed", "folder removed", "file edited"])
+def test_a_change_behind_the_builds_back_is_put_right(settled, tmp_path, change):
+    case = settled.output / "case-studies" / "parks"
+    if change == "file added":
+        (case / "notes.txt").write_text("not part of the site")
+    elif change == "folder added":
+        (case / "extra").mkdir()
+        (case / "extra" / "index.html").write_text("not part of the site")
+    elif change == "file removed":
+        (case / "index.html").unlink()
+    elif change == "folder removed":
+        shutil.rmtree(case)
+    else:
+        (case / "index.html").write_text("tampered")
+    build(Project.at(settled.content), settled.output)
+    clean = tmp_path / "clean"
+    build(Project.at(settled.content), clean, use_cache=False)
+    assert tree(settled.output) == tree(clean)
+
+
+@pytest.mark.parametrize("change", ["file added", "folder moved and linked back"])
+def test_a_listing_from_stamps_is_the_same_as_a_full_one(settled, tmp_path, change):
+    case = settled.output / "case-studies" / "buses"
+    if change == "file added":
+        (case / "notes.txt").write_text("added")
+    else:  # the same folder, stamp and all, seen through a link: the link is what the site holds
+        case.rename(tmp_path / "moved")
+        case.symlink_to(tmp_path / "moved", target_is_directory=True)
+    opened = cache.BuildCache.open(settled.root, cache.code_salt())
+    [previous] = opened.outputs.values()
+    assert previous.folders and None not in previous.folders.values()
+    assert write.current_files(settled.output, previous) == write.current_files(settled.output)
+    opened.close()

@@ -3,9 +3,11 @@
 It remembers, for each case-study file, what loading it gave (clean values, or
 problems), keyed by a hash of its path and bytes; and, for each output folder, a
 fingerprint of every page's inputs with the file it produced. That is the index,
-one small file read by every build. Rendered bodies are kept apart, in packs in
-`bodies/` (see `BodyStore`), and read only to render a case page again: a one-file
-edit rewrites the index and writes one body, not every body of the site.
+read by every build. What the files gave is kept in shards (`files/`, a few dozen
+files, each holding the entries whose key starts alike), so that a one-file edit
+rewrites the index and two shards, not every entry of the site. Rendered bodies are
+kept apart, in packs in `bodies/` (see `BodyStore`), and read only to render a case
+page again: a one-file edit writes one body, not every body of the site.
 Everything is salted with the versions of levelup and its renderers, so a change
 to any of them misses the cache. A cache that cannot be read for any reason is
 discarded: the cache can make a build faster, never different.
@@ -27,21 +29,25 @@ import os
 import pickle
 import secrets
 import shutil
+import stat
 import sys
 import tempfile
+import time
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 CACHE_DIR = ".levelup-cache"
 CACHE_FILE = "index.pickle"
 BODIES_DIR = "bodies"
+FILES_DIR = "files"  # the index's shards
+SHARDS = 32  # shards of the loaded files' entries, by the first byte of their key
 KEY_FILE = "cache-key"
 CACHE_ENV = "LEVELUP_CACHE_DIR"  # moves the cache and its signing key
-FORMAT = 6
+FORMAT = 7
 SIGNATURE_BYTES = 64  # blake2b
 KEY_BYTES = 32
 MAX_OUTPUTS = 4  # output folders remembered (site, preview, ...)
@@ -119,9 +125,10 @@ def ctime_is_change_time() -> bool:
     return os.name == "posix"
 
 
-@dataclass(frozen=True)
-class FileSignature:
-    """A content file's metadata: while it is unchanged, the file need not be read."""
+class FileSignature(NamedTuple):
+    """A content file's metadata: while it is unchanged, the file need not be read.
+    (Named tuples, these and `KnownFile`: 10,000 of each are made, compared and read
+    from the index by every build, and a tuple costs a fraction of a dataclass.)"""
 
     inode: int
     size: int
@@ -137,8 +144,7 @@ def file_signature(info: os.stat_result) -> FileSignature:
     return FileSignature(info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, changed_ns)
 
 
-@dataclass(frozen=True)
-class KnownFile:
+class KnownFile(NamedTuple):
     """What the cache last saw of one content file."""
 
     signature: FileSignature
@@ -170,6 +176,54 @@ class OutputState:
     # from: an edit to a body alone needs only that case page planned again.
     shape_key: str = ""
     page_bodies: dict[str, str] = field(default_factory=dict)  # output path -> case study key
+    # Each folder of the site ("" the top, else "a/b/") with its stamp once the build was
+    # done, or None where it changed too lately to vouch for: a folder whose stamp is the
+    # same still holds the same names, so listing the output need not read it again.
+    folders: dict[str, FolderStamp | None] = field(default_factory=dict)
+
+
+FolderStamp = tuple[int, int, int]  # a folder's (inode, mtime_ns, ctime_ns)
+
+
+def folder_stamp(path: str) -> FolderStamp | None:
+    """What changes whenever a name is added to, removed from or renamed in the folder
+    at `path` (its modification and change times; its inode, when it is replaced)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_mtime_ns, info.st_ctime_ns) if stat.S_ISDIR(info.st_mode) else None
+
+
+def site_folders(paths: Iterable[str]) -> set[str]:
+    """The folders holding `paths` (files in an output folder) and their parents, each
+    as "a/b/"; the top folder is ""."""
+    folders = {""}
+    for folder in {path[:path.rfind("/") + 1] for path in paths}:
+        while folder not in folders:
+            folders.add(folder)
+            folder = folder[:folder.rfind("/", 0, -1) + 1]
+    return folders
+
+
+def folder_stamps(output: Path, folders: Iterable[str], looked_ns: int) -> dict[str, FolderStamp | None]:
+    """Each folder's stamp, parents first; None for one changed since a timestamp tick
+    before `looked_ns`, when the build listed the output: a name added to it then, in the
+    same tick as the change the stamp shows, would leave the stamp as it is."""
+    stamps: dict[str, FolderStamp | None] = {}
+    for folder in sorted(folders):  # "a/" sorts before "a/b/"
+        stamp = folder_stamp(os.path.join(output, folder[:-1]) if folder else str(output))
+        stamps[folder] = stamp if stamp is not None and max(stamp[1:]) < looked_ns - TIMESTAMP_TICK_NS else None
+    return stamps
+
+
+def shard_of(key: str) -> int:
+    """The shard holding a loaded file's entry: keys are hex digests, spread evenly."""
+    return int(key[:2], 16) % SHARDS
+
+
+def _shard_name(key: bytes, data: bytes) -> str:
+    return _sign(key, data).hex()[:32]
 
 
 class CacheDamaged(Exception):
@@ -247,15 +301,19 @@ class BodyStore:
 
     def keep_only(self, locations: Iterable[str]) -> None:
         """Remove the packs no location points into (and any a crash left half-written)."""
-        used = {location.split(":", 1)[0] for location in locations}
-        with os.scandir(self.folder) as entries:
-            for entry in entries:
-                if entry.name not in used:
-                    Path(entry.path).unlink(missing_ok=True)
+        _keep_only(self.folder, {location.split(":", 1)[0] for location in locations})
 
     def close(self) -> None:
         if self._remove is not None:
             self._remove()
+
+
+def _keep_only(folder: Path, used: set[str]) -> None:
+    """Remove every file in `folder` but those named in `used`."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name not in used:
+                Path(entry.path).unlink(missing_ok=True)
 
 
 @dataclass
@@ -272,6 +330,9 @@ class BuildCache:
     signatures: dict[str, KnownFile] = field(default_factory=dict)
     new_signatures: dict[str, KnownFile] = field(default_factory=dict)
     stored_packs: set[str] | None = None  # the body store's packs, listed on first use
+    shards: dict[int, str] = field(default_factory=dict)  # shard number -> the file holding it
+    changed_shards: set[int] = field(default_factory=set)  # shards with an entry added since they were read
+    looked_ns: dict[str, int] = field(default_factory=dict)  # when each output was asked for
 
     @classmethod
     def none(cls, salt: str = "") -> BuildCache:
@@ -301,22 +362,52 @@ class BuildCache:
             stored = pickle.loads(data)
             if stored["format"] != FORMAT or stored["salt"] != salt:
                 raise ValueError("stale")
-            cache.files, cache.outputs = stored["files"], stored["outputs"]
+            files = {}
+            for name in stored["shards"].values():
+                files.update(cache._read_shard(name))
+            cache.files, cache.outputs, cache.shards = files, stored["outputs"], stored["shards"]
             cache.signatures = stored["signatures"]
         except Exception:  # noqa: BLE001 - missing, truncated, corrupt, forged or stale: start afresh
-            cache.dirty = True
+            cache.forget()
         return cache
+
+    def _read_shard(self, name: str) -> dict[str, Any]:
+        """One shard's entries. A shard is named for its signature, and the signed index
+        names the shards it holds: one changed or swapped for another is never unpickled."""
+        assert self.path is not None and self.key is not None
+        data = (self.path.parent / FILES_DIR / name).read_bytes()
+        if not hmac.compare_digest(name, _shard_name(self.key, data)):
+            raise ValueError("not signed by this user")
+        return pickle.loads(data)
+
+    def _write_shard(self, entries: dict[str, Any]) -> str:
+        assert self.path is not None and self.key is not None
+        data = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+        name = _shard_name(self.key, data)
+        handle, temporary = tempfile.mkstemp(prefix=".shard-", dir=self.path.parent / FILES_DIR)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, self.path.parent / FILES_DIR / name)
+        return name
 
     def forget(self) -> None:
         """Drop everything remembered (a body went missing or was forged): the next
         build, or the rest of this one, starts as if there were no cache."""
         self.files, self.outputs, self.used_files = {}, {}, set()
         self.signatures, self.new_signatures, self.stored_packs = {}, {}, None
+        self.shards, self.changed_shards = {}, set(range(SHARDS))
         self.dirty = True
 
-    def known_key(self, shown: str, signature: FileSignature, vocabulary: str) -> str | None:
-        entry = self.signatures.get(shown)
-        return entry.key if entry and entry.vouches_for(signature, vocabulary) else None
+    def recall(self, shown: str, signature: FileSignature, vocabulary: str) -> Any:
+        """What loading the file at `shown` gave, if `signature` proves it unchanged since
+        the cache saw it and what it gave is still kept; then the file need not be read."""
+        known = self.signatures.get(shown)
+        if known is None or not known.vouches_for(signature, vocabulary):
+            return None
+        found = self.get_file(known.key)
+        if found is not None:
+            self.new_signatures[shown] = known  # as good as new
+        return found
 
     def remember_key(self, shown: str, signature: FileSignature | None, vocabulary: str, key: str,
                      seen_ns: int) -> None:
@@ -345,13 +436,23 @@ class BuildCache:
     def put_file(self, key: str, loaded: Any) -> None:
         self.files[key] = loaded
         self.used_files.add(key)
+        self.changed_shards.add(shard_of(key))
         self.dirty = True
 
     def output(self, output_dir: Path, variant: str) -> OutputState:
-        return self.outputs.get(f"{output_dir.resolve()}|{variant}", OutputState())
+        """What the last build left in `output_dir`; asked for before the build looks
+        at the folder, which is the time its folders' stamps are judged by."""
+        key = f"{output_dir.resolve()}|{variant}"
+        self.looked_ns[key] = time.time_ns()
+        return self.outputs.get(key, OutputState())
 
     def remember_output(self, output_dir: Path, variant: str, state: OutputState) -> None:
+        """Keep `state`, now in `output_dir`, with its folders' stamps: taken again
+        after a build that wrote, or while any was too recent to vouch for."""
         key = f"{output_dir.resolve()}|{variant}"
+        if state is not self.outputs.get(key) or None in state.folders.values() or not state.folders:
+            stamps = folder_stamps(output_dir, site_folders(state.stats), self.looked_ns.get(key, 0))
+            state = replace(state, folders=stamps)
         if list(self.outputs)[-1:] == [key] and self.outputs[key] == state:
             return
         self.dirty = True
@@ -363,27 +464,42 @@ class BuildCache:
     def save(self) -> None:
         """Write the index atomically, keeping only entries this build used, and remove
         the bodies no entry needs; then get ready for the next build (a preview server
-        keeps one cache for many)."""
+        keeps one cache for many). Only the shards whose entries changed are written."""
         if self.path is None or self.key is None:
             return
         files = {key: self.files[key] for key in self.used_files if key in self.files}
-        changed = self.dirty or len(files) != len(self.files) or self.new_signatures != self.signatures
+        changed = self.changed_shards | {shard_of(key) for key in self.files.keys() - files.keys()}
+        write = self.dirty or bool(changed) or self.new_signatures != self.signatures
         self.files, self.used_files, self.dirty = files, set(), False
         self.signatures, self.new_signatures = self.new_signatures, {}
         self.stored_packs = None
-        if not changed:
+        if not write:
             return
-        data = pickle.dumps({"format": FORMAT, "salt": self.salt, "files": files, "outputs": self.outputs,
-                             "signatures": self.signatures},
-                            protocol=pickle.HIGHEST_PROTOCOL)
+        self.changed_shards = changed  # until they are written
         try:
+            (self.path.parent / FILES_DIR).mkdir(exist_ok=True)
+            shards: dict[int, dict[str, Any]] = {number: {} for number in changed}
+            for key, loaded in files.items():
+                entries = shards.get(shard_of(key))
+                if entries is not None:
+                    entries[key] = loaded
+            for number, entries in sorted(shards.items()):
+                if entries:
+                    self.shards[number] = self._write_shard(entries)
+                else:
+                    self.shards.pop(number, None)
+            self.changed_shards = set()
+            data = pickle.dumps({"format": FORMAT, "salt": self.salt, "shards": self.shards,
+                                 "outputs": self.outputs, "signatures": self.signatures},
+                                protocol=pickle.HIGHEST_PROTOCOL)
             handle, temporary = tempfile.mkstemp(prefix=".index-", dir=self.path.parent)
             with os.fdopen(handle, "wb") as file:
                 file.write(_sign(self.key, data) + data)
             os.replace(temporary, self.path)
+            _keep_only(self.path.parent / FILES_DIR, set(self.shards.values()))
             self.bodies.keep_only(loaded.body for loaded in files.values() if loaded.body is not None)
         except OSError:
-            pass  # a read-only checkout still builds, only more slowly next time
+            self.dirty = True  # a read-only checkout still builds, only more slowly next time
 
     def close(self) -> None:
         self.bodies.close()

@@ -211,12 +211,10 @@ def load_case_studies(
             continue
         # A file whose metadata is as the cache last saw it is not even read again.
         signature = file_signature(info)
-        key = cache.known_key(shown, signature, vocabulary)
-        cached = cache.get_file(key) if key else None
-        if key is None or cached is None:
+        cached = cache.recall(shown, signature, vocabulary)
+        if cached is None:
             unread.append((name, path, shown, info, signature))
         else:
-            cache.remember_key(shown, signature, vocabulary, key, seen_ns)
             results[name] = cached
     if workers.worth_it(len(unread)):
         workers.start()  # before the files are read, so that no worker is forked holding their bytes

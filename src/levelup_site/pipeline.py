@@ -251,7 +251,7 @@ def _build_with(project: Project, output: Path, base_url: str | None, drafts: bo
     except SiteError:
         cache.save()  # files that loaded cleanly stay cached while another is being fixed
         raise
-    current = current_files(output)
+    current = current_files(output, previous)
     if not plan_again.complete and not unchanged(output, previous, plan_again.paths, current):
         # Files the last build wrote are gone or changed: plan them all, to put them right.
         plan_again = replace(plan_again, jobs=plan(project, loaded), complete=True)

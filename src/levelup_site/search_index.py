@@ -12,7 +12,6 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import urls
@@ -35,6 +34,7 @@ def update(output: Path, language: str, pages: str) -> float:
     Only pages marked data-pagefind-body (the case pages) are kept, whatever else the
     glob matches."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor  # here: a build that indexes nothing needs neither
 
     from pagefind.index import IndexConfig, PagefindIndex
 

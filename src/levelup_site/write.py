@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from . import libc, parallel, urls
-from .cache import OutputState, digest
+from .cache import OutputState, digest, folder_stamp
 from .errors import Problem, display_path
 
 MARKER = ".levelup-site"
@@ -176,9 +176,10 @@ def renames_will_do(current: dict[str, tuple[int, int]], jobs: list[OutputJob]) 
     return folders.isdisjoint(current) and now.isdisjoint(paths)
 
 
-def current_files(output: Path) -> dict[str, tuple[int, int]]:
-    """The files of the site now in `output` with their (size, mtime_ns); {} if there is none."""
-    return _current_files(output.absolute())
+def current_files(output: Path, previous: OutputState | None = None) -> dict[str, tuple[int, int]]:
+    """The files of the site now in `output` with their (size, mtime_ns); {} if there is none.
+    `previous`, what the last build left there, spares listing the folders it vouches for."""
+    return _current_files(output.absolute(), previous)
 
 
 def unchanged(output: Path, previous: OutputState, apart_from: set[str] | frozenset[str] = frozenset(),
@@ -188,7 +189,7 @@ def unchanged(output: Path, previous: OutputState, apart_from: set[str] | frozen
     plan has nothing to do for the others."""
     if not previous.stats:
         return False
-    current = current_files(output) if current is None else current
+    current = current_files(output, previous) if current is None else current
     if not apart_from:
         return current == previous.stats
     return ({path: stat for path, stat in current.items() if path not in apart_from}
@@ -245,25 +246,64 @@ def _commit_by_swap(staging: Path, output: Path, current: dict, changed: set[str
         shutil.rmtree(retired, ignore_errors=True)
 
 
-def _current_files(output: Path) -> dict[str, tuple[int, int]]:
-    """The files of the site now in `output` with their (size, mtime_ns); {} if there is none."""
+def _current_files(output: Path, previous: OutputState | None = None) -> dict[str, tuple[int, int]]:
+    """The files of the site now in `output` with their (size, mtime_ns); {} if there is none.
+
+    A folder whose stamp is the one `previous` kept (and whose parent is, or was listed)
+    holds the names it held then: a name added, removed or renamed would have changed
+    the stamp. So its files are looked up by name from `previous`, and only the other
+    folders are listed, with any folder new since then.
+    """
     if not (output / MARKER).is_file():
         return {}
+    base = str(output)
+    stamps = previous.folders if previous is not None else {}
     found: dict[str, tuple[int, int]] = {}
-    folders = [("", str(output))]
-    while folders:
-        prefix, folder = folders.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    if not prefix and entry.name in UNMANAGED:
-                        continue  # written by its own step, after the pages
-                    folders.append((f"{prefix}{entry.name}/", entry.path))
-                else:
-                    stat = entry.stat(follow_symlinks=False)
-                    found[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns)
+    vouched: set[str] = set()
+    listed_folders: set[str] = {""}  # folders a listing showed (not links to folders)
+    new_folders: list[str] = [] if stamps else [""]
+    for folder, stamp in stamps.items():  # each folder after its parent
+        if folder and folder[:folder.rfind("/", 0, -1) + 1] not in vouched and folder not in listed_folders:
+            continue  # gone, or no longer a folder: its parent's listing shows what is there instead
+        if stamp is not None and folder_stamp(_folder_path(base, folder)) == stamp:
+            vouched.add(folder)
+            continue
+        for subfolder in _list_folder(base, folder, found):
+            (listed_folders.add if subfolder in stamps else new_folders.append)(subfolder)
+    while new_folders:
+        new_folders += _list_folder(base, new_folders.pop(), found)
+    for path in previous.stats if vouched and previous is not None else ():
+        if path[:path.rfind("/") + 1] in vouched:
+            try:
+                stat = os.lstat(f"{base}/{path}")
+            except OSError:
+                continue  # gone since the stamp was taken: missing, as a listing would find it
+            found[path] = (stat.st_size, stat.st_mtime_ns)
     found.pop(MARKER, None)
     return found
+
+
+def _folder_path(base: str, folder: str) -> str:
+    # No trailing slash: a folder replaced by a link is seen as the link, not followed.
+    return f"{base}/{folder[:-1]}" if folder else base
+
+
+def _list_folder(base: str, prefix: str, found: dict[str, tuple[int, int]]) -> list[str]:
+    """Add the files in one folder of the site to `found`; return its folders."""
+    folders = []
+    try:
+        entries = list(os.scandir(_folder_path(base, prefix)))
+    except (FileNotFoundError, NotADirectoryError):
+        return []  # removed while the output was looked at
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if not prefix and entry.name in UNMANAGED:
+                continue  # written by its own step, after the pages
+            folders.append(f"{prefix}{entry.name}/")
+        else:
+            stat = entry.stat(follow_symlinks=False)
+            found[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns)
+    return folders
 
 
 def staged_path(staging: Path, path: str, flat: bool) -> Path:
