@@ -1,7 +1,7 @@
-"""The two Linux system calls levelup uses, looked up in one place.
+"""The Linux C library functions levelup uses, looked up in one place.
 
-`renameat2` (swap two folders atomically) and `prctl` (end a worker with its parent)
-exist only in Linux's C library. Everywhere else, and wherever the lookup fails,
+`renameat2` (swap two folders atomically), `prctl` (end a worker with its parent) and
+`malloc_trim` (give freed memory back) exist only in Linux's C library. Everywhere else, and wherever the lookup fails,
 the caller gets None and takes its portable fallback. The platform is checked first
 because on Windows `ctypes.CDLL(None)` raises TypeError rather than OSError.
 """
@@ -24,3 +24,15 @@ def linux_function(name: str) -> CFuncPtr | None:
         return getattr(ctypes.CDLL(None, use_errno=True), name)
     except (OSError, AttributeError, TypeError):
         return None
+
+
+def return_free_memory() -> None:
+    """Give back to the system the memory the C allocator keeps after it is freed.
+
+    A large build receives tens of thousands of results from its workers, each unpickled
+    from a buffer that is freed at once; glibc keeps the freed pages, scattered among
+    live ones, and without this the build's main process stays some 60 MB larger at
+    10,000 case studies. Elsewhere there is nothing to do."""
+    trim = linux_function("malloc_trim")
+    if trim is not None:
+        trim(0)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
-from . import search_index, urls
+from . import libc, search_index, urls
 from .cache import BodyStore, BuildCache, CacheDamaged, code_salt, digest
 from .config import RESERVED_PATHS, SETTINGS_FILE, TAXONOMIES_FILE, load_schema, load_settings
 from .content import CASE_STUDY_DIR, PAGES_DIR, LoadSetup, Page, case_study_names, load_case_studies, load_pages
@@ -246,6 +246,8 @@ def _build_with(project: Project, output: Path, base_url: str | None, drafts: bo
     previous = cache.output(output, variant)
     keys = plan_keys(project, loaded, variant)
     plan_again = replan(project, loaded, keys, previous)
+    if plan_again.jobs is not None:
+        libc.return_free_memory()  # what planning made and dropped, before the workers copy this process
     try:
         warnings = settle([*loaded.problems, *plan_again.problems], strict)
     except SiteError:
