@@ -272,6 +272,10 @@ class BuildCache:
     signatures: dict[str, KnownFile] = field(default_factory=dict)
     new_signatures: dict[str, KnownFile] = field(default_factory=dict)
     stored_packs: set[str] | None = None  # the body store's packs, listed on first use
+    # A preview server keeps the cache in memory and writes the index when it is idle
+    # (`write_deferred`), not on the way to each edited page.
+    defer_writing: bool = False
+    unwritten: bool = False
 
     @classmethod
     def none(cls, salt: str = "") -> BuildCache:
@@ -373,6 +377,24 @@ class BuildCache:
         self.stored_packs = None
         if not changed:
             return
+        if self.defer_writing:
+            # The index on disk stays the last one written: it vouches only for output
+            # files whose size and time it recorded, so the files rewritten since are
+            # planned again if the server stops before it writes this one.
+            self.unwritten = True
+            return
+        self._write()
+
+    def write_deferred(self) -> None:
+        """Write the index a deferred `save` left unwritten, if any."""
+        if self.unwritten:
+            self.unwritten = False
+            self._write()
+
+    def _write(self) -> None:
+        if self.path is None or self.key is None:
+            return
+        files = self.files
         data = pickle.dumps({"format": FORMAT, "salt": self.salt, "files": files, "outputs": self.outputs,
                              "signatures": self.signatures},
                             protocol=pickle.HIGHEST_PROTOCOL)
