@@ -164,7 +164,7 @@ class ChangeWatcher(Watcher):
     def examine(self) -> tuple[str | None, float | None]:
         if self._inotify is None or self._changes:
             return super().examine()
-        changed, self._changed = self._changed, []
+        changed, self._changed = list(dict.fromkeys(self._changed)), []  # one path, many events
         self.filepath = None
         for path, task in self._tasks.items():
             inside = [str(item) for item in changed if item.is_relative_to(path)
