@@ -194,7 +194,7 @@ class IdleTimer:
     def __init__(self, seconds: float, action: Callable[[], None]):
         self.seconds = seconds
         self.action = action
-        self._pending = None
+        self._pending: object | None = None
 
     def restart(self) -> None:
         loop = IOLoop.current()

@@ -84,7 +84,8 @@ class Inotify:
             if error.errno in (errno.EAGAIN, errno.EWOULDBLOCK):
                 return [], True
             raise
-        changed, complete, offset = [], True, 0
+        changed: list[Path] = []
+        complete, offset = True, 0
         while offset < len(data):
             wd, mask, _, length = EVENT.unpack_from(data, offset)
             name = data[offset + EVENT.size: offset + EVENT.size + length].rstrip(b"\0")
@@ -118,26 +119,29 @@ class ChangeWatcher(Watcher):
     livereload asks `examine()` what changed and runs the tasks; here the tasks run
     as soon as inotify reports a finished change, with the paths that changed."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self._inotify: Inotify | None = None
         self._changed: list[Path] = []
-        self._pending = None  # the timeout that will report the changes seen so far
+        self._pending: object | None = None  # the timeout that will report the changes seen so far
 
     def start(self, callback: Callable[[], None]) -> bool:
         from tornado import ioloop
 
         loop = ioloop.IOLoop.current()
-        self._inotify = Inotify.open()
-        if self._inotify is None:
+        inotify = self._inotify = Inotify.open()
+        if inotify is None:
             ioloop.PeriodicCallback(callback, POLL_SECONDS * 1000).start()
             return True
-        self._watch_appeared()
+        self._watch_appeared(inotify)
         self._changed = []  # the first build has just seen them
-        ioloop.PeriodicCallback(lambda: self._watch_appeared() and callback(), MISSING_POLL_SECONDS * 1000).start()
+
+        def look_for_folders() -> None:
+            if self._watch_appeared(inotify):
+                callback()
 
         def on_events(fd: int, events: int) -> None:
-            changed, complete = self._inotify.read()
+            changed, complete = inotify.read()
             if not changed:
                 return
             self._changed += changed
@@ -145,15 +149,16 @@ class ChangeWatcher(Watcher):
                 loop.remove_timeout(self._pending)
             self._pending = loop.call_later(0 if complete else SETTLE_SECONDS, self._report, callback)
 
-        loop.add_handler(self._inotify.fd, on_events, ioloop.IOLoop.READ)
+        ioloop.PeriodicCallback(look_for_folders, MISSING_POLL_SECONDS * 1000).start()
+        loop.add_handler(inotify.fd, on_events, ioloop.IOLoop.READ)
         callback()  # livereload's own first message (its restart notice)
         return True
 
-    def _watch_appeared(self) -> bool:
+    def _watch_appeared(self, inotify: Inotify) -> bool:
         """Watch the watched folders that have come into being (or back) since the last
         look; whether there were any, as a folder may appear with files in it."""
         appeared = [Path(path) for path in self._tasks
-                    if not self._inotify.watching(Path(path)) and self._inotify.watch_tree(Path(path))]
+                    if not inotify.watching(Path(path)) and inotify.watch_tree(Path(path))]
         self._changed += appeared
         return bool(appeared)
 
