@@ -14,9 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from levelup_site.serve import PreviewApp
+from levelup_site.cache import CACHE_DIR, CACHE_FILE
+from levelup_site.pipeline import Project, build
+from levelup_site.serve import Preview, PreviewApp
 
 REPO = Path(__file__).resolve().parents[1]
+PREVIEW = Path(CACHE_DIR) / "preview"  # where `levelup serve` builds by default
 
 
 def free_port() -> int:
@@ -65,12 +68,36 @@ def server(project):
         wait_for(base, lambda status, _: status == 200)
         yield base, process
     finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-        process.stdout.close()
+            process.wait()
+    process.stdout.close()
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file()}
+
+
+def clean_build(project: Path, base: str, into: Path) -> dict[str, bytes]:
+    """What `levelup build` makes of the project now, with no cache, as the preview builds it."""
+    build(Project.at(project / "content"), into, base_url=base, drafts=True, use_cache=False, search=False)
+    return tree(into)
+
+
+def assert_same_site(served: Path, clean: dict[str, bytes]) -> None:
+    found = tree(served)
+    assert sorted(found) == sorted(clean), "the preview holds other files than a clean build"
+    differing = [path for path in clean if found[path] != clean[path]]
+    assert not differing, f"these files differ from a clean build: {differing[:10]}"
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -168,3 +195,58 @@ def test_an_open_page_reloads_by_itself_after_an_edit(project, server):
             sync_api.expect(heading).to_have_text("Cornwall adapts, live", timeout=15000)
         finally:
             browser.close()
+
+
+def test_every_rebuild_the_server_makes_is_a_clean_build_byte_for_byte(project, server, tmp_path):
+    base, process = server
+    cases = project / "content" / "case-studies"
+    preview = project / PREVIEW
+    changes = [
+        # (what changes, the page that shows it, what the page then shows)
+        (lambda: edit(cases / "milton-keynes-buses.md", "\n## ", "\nA sentence added in the preview.\n\n## "),
+         "case-studies/milton-keynes-buses/", lambda status, body: "A sentence added in the preview." in body),
+        (lambda: edit(cases / "leeds-care-jobs.md", "title: Helping to provide good jobs in the care sector in Leeds",
+                      "title: Good care jobs in Leeds"),
+         "", lambda status, body: "Good care jobs in Leeds" in body),
+        (lambda: (cases / "leeds-care-jobs-again.md").write_text(
+            (cases / "leeds-care-jobs.md").read_text(encoding="utf-8").replace(
+                "title: Good care jobs in Leeds", "title: Leeds, once more"), encoding="utf-8"),
+         "case-studies/leeds-care-jobs-again/", lambda status, body: status == 200 and "Leeds, once more" in body),
+        (lambda: (cases / "birmingham-parks.md").unlink(),
+         "case-studies/birmingham-parks/", lambda status, body: status == 404),
+    ]
+    for number, (change, page, shows) in enumerate(changes):
+        change()
+        wait_for(base + page, shows)
+        clean = clean_build(project, base, tmp_path / f"clean-{number}")
+        deadline = time.monotonic() + 10
+        while tree(preview) != clean and time.monotonic() < deadline:
+            time.sleep(0.1)  # the page shows before the rest of the rebuild is in place
+        assert_same_site(preview, clean)
+    assert process.poll() is None
+    served = time.time()
+    stop(process)
+    index = project / CACHE_DIR / CACHE_FILE
+    assert index.stat().st_mtime >= served, "a stopped server writes what it learnt to the build cache"
+
+
+@pytest.mark.parametrize("change", [
+    ("\n## ", "\nA sentence the server saw.\n\n## "),  # the body alone: one page planned again
+    ("title: Transforming the bus service in Milton Keynes", "title: Buses, for a moment"),  # lists too
+])
+def test_a_server_stopped_before_writing_its_cache_misleads_no_later_build(project, tmp_path, change):
+    """The server writes the cache's index only when idle. If it stops before that, the
+    index on disk is older than the preview folder, and must not make a build keep a page
+    that no longer matches its sources (here: the edit undone)."""
+    base = "http://127.0.0.1:8000/"
+    site = Project.at(project / "content")
+    preview = Preview(site, project / PREVIEW, base, log=lambda text: None)
+    assert preview.rebuild()
+    preview.write_cache()
+    case = project / "content" / "case-studies" / "milton-keynes-buses.md"
+    original = case.read_text(encoding="utf-8")
+    edit(case, *change)
+    assert preview.rebuild()
+    case.write_text(original, encoding="utf-8")  # and the server is gone without writing its index
+    build(site, project / PREVIEW, base_url=base, drafts=True, search=False)
+    assert_same_site(project / PREVIEW, clean_build(project, base, tmp_path / "clean"))

@@ -331,8 +331,12 @@ class BuildCache:
     new_signatures: dict[str, KnownFile] = field(default_factory=dict)
     stored_packs: set[str] | None = None  # the body store's packs, listed on first use
     shards: dict[int, str] = field(default_factory=dict)  # shard number -> the file holding it
-    changed_shards: set[int] = field(default_factory=set)  # shards with an entry added since they were read
+    changed_shards: set[int] = field(default_factory=set)  # shards with an entry added since they were written
     looked_ns: dict[str, int] = field(default_factory=dict)  # when each output was asked for
+    # A preview server keeps the cache in memory and writes the index when it is idle
+    # (`write_deferred`), not on the way to each edited page.
+    defer_writing: bool = False
+    unwritten: bool = False
 
     @classmethod
     def none(cls, salt: str = "") -> BuildCache:
@@ -476,6 +480,24 @@ class BuildCache:
         if not write:
             return
         self.changed_shards = changed  # until they are written
+        if self.defer_writing:
+            # The index on disk stays the last one written: it vouches only for output
+            # files whose size and time it recorded, so the files rewritten since are
+            # planned again if the server stops before it writes this one.
+            self.unwritten = True
+            return
+        self._write()
+
+    def write_deferred(self) -> None:
+        """Write the index a deferred `save` left unwritten, if any."""
+        if self.unwritten:
+            self.unwritten = False
+            self._write()
+
+    def _write(self) -> None:
+        if self.path is None or self.key is None:
+            return
+        files, changed = self.files, self.changed_shards
         try:
             (self.path.parent / FILES_DIR).mkdir(exist_ok=True)
             shards: dict[int, dict[str, Any]] = {number: {} for number in changed}
