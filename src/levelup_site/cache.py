@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
@@ -206,15 +206,45 @@ def site_folders(paths: Iterable[str]) -> set[str]:
     return folders
 
 
-def folder_stamps(output: Path, folders: Iterable[str], looked_ns: int) -> dict[str, FolderStamp | None]:
-    """Each folder's stamp, parents first; None for one changed since a timestamp tick
-    before `looked_ns`, when the build listed the output: a name added to it then, in the
-    same tick as the change the stamp shows, would leave the stamp as it is."""
+def folder_stamps(output: Path, stats: Mapping[str, Any], looked_ns: int) -> dict[str, FolderStamp | None]:
+    """Each folder's stamp, parents first, for the folders holding the files `stats`
+    names; None where it cannot vouch for the folder's names.
+
+    A stamp taken now shows every change up to now, but one more change in the same
+    timestamp tick would leave it as it is (git's "racy" rule). A folder unchanged since a
+    tick before `looked_ns`, when the build listed the output, holds what that listing
+    showed. One changed since, by the build itself or by anything else, is listed again
+    now: it is vouched for if it holds just the names the build left there and is a tick
+    older than this listing."""
+    from .write import MARKER, UNMANAGED
+
+    folders = site_folders(stats)
+    names: dict[str, set[str]] = {folder: set() for folder in folders}
+    for path in stats:
+        cut = path.rfind("/") + 1
+        names[path[:cut]].add(path[cut:])
+    for folder in folders:
+        if folder:
+            cut = folder.rfind("/", 0, -1) + 1
+            names[folder[:cut]].add(folder[cut:-1])
     stamps: dict[str, FolderStamp | None] = {}
+    now = time.time_ns()
     for folder in sorted(folders):  # "a/" sorts before "a/b/"
-        stamp = folder_stamp(os.path.join(output, folder[:-1]) if folder else str(output))
-        stamps[folder] = stamp if stamp is not None and max(stamp[1:]) < looked_ns - TIMESTAMP_TICK_NS else None
+        path = os.path.join(output, folder[:-1]) if folder else str(output)
+        stamp = folder_stamp(path)
+        if stamp is not None and max(stamp[1:]) >= looked_ns - TIMESTAMP_TICK_NS:
+            ignored = {MARKER, *UNMANAGED} if not folder else set()
+            if max(stamp[1:]) >= now - TIMESTAMP_TICK_NS or _names(path) - ignored != names[folder]:
+                stamp = None
+        stamps[folder] = stamp
     return stamps
+
+
+def _names(folder: str) -> set[str]:
+    try:
+        return set(os.listdir(folder))
+    except OSError:
+        return set()
 
 
 def shard_of(key: str) -> int:
@@ -455,7 +485,7 @@ class BuildCache:
         after a build that wrote, or while any was too recent to vouch for."""
         key = f"{output_dir.resolve()}|{variant}"
         if state is not self.outputs.get(key) or None in state.folders.values() or not state.folders:
-            stamps = folder_stamps(output_dir, site_folders(state.stats), self.looked_ns.get(key, 0))
+            stamps = folder_stamps(output_dir, state.stats, self.looked_ns.get(key, 0))
             state = replace(state, folders=stamps)
         if list(self.outputs)[-1:] == [key] and self.outputs[key] == state:
             return
