@@ -206,9 +206,11 @@ def site_folders(paths: Iterable[str]) -> set[str]:
     return folders
 
 
-def folder_stamps(output: Path, stats: Mapping[str, Any], looked_ns: int) -> dict[str, FolderStamp | None]:
+def folder_stamps(output: Path, stats: Mapping[str, Any], looked_ns: int,
+                  kept: Mapping[str, FolderStamp | None] | None = None) -> dict[str, FolderStamp | None]:
     """Each folder's stamp, parents first, for the folders holding the files `stats`
-    names; None where it cannot vouch for the folder's names.
+    names; None where it cannot vouch for the folder's names. A stamp in `kept` (not
+    None) is kept as it is.
 
     A stamp taken now shows every change up to now, but one more change in the same
     timestamp tick would leave it as it is (git's "racy" rule). A folder unchanged since a
@@ -219,17 +221,16 @@ def folder_stamps(output: Path, stats: Mapping[str, Any], looked_ns: int) -> dic
     from .write import MARKER, UNMANAGED
 
     folders = site_folders(stats)
-    names: dict[str, set[str]] = {folder: set() for folder in folders}
-    for path in stats:
-        cut = path.rfind("/") + 1
-        names[path[:cut]].add(path[cut:])
-    for folder in folders:
-        if folder:
-            cut = folder.rfind("/", 0, -1) + 1
-            names[folder[:cut]].add(folder[cut:-1])
+    kept = kept or {}
+    names: dict[str, set[str]] = {}  # each folder's files and folders, made when first needed
     stamps: dict[str, FolderStamp | None] = {}
     now = time.time_ns()
     for folder in sorted(folders):  # "a/" sorts before "a/b/"
+        if kept.get(folder) is not None:
+            stamps[folder] = kept[folder]
+            continue
+        if not names:
+            names = _names_in(folders, stats)
         path = os.path.join(output, folder[:-1]) if folder else str(output)
         stamp = folder_stamp(path)
         if stamp is not None and max(stamp[1:]) >= looked_ns - TIMESTAMP_TICK_NS:
@@ -238,6 +239,18 @@ def folder_stamps(output: Path, stats: Mapping[str, Any], looked_ns: int) -> dic
                 stamp = None
         stamps[folder] = stamp
     return stamps
+
+
+def _names_in(folders: set[str], stats: Mapping[str, Any]) -> dict[str, set[str]]:
+    names: dict[str, set[str]] = {folder: set() for folder in folders}
+    for path in stats:
+        cut = path.rfind("/") + 1
+        names[path[:cut]].add(path[cut:])
+    for folder in folders:
+        if folder:
+            cut = folder.rfind("/", 0, -1) + 1
+            names[folder[:cut]].add(folder[cut:-1])
+    return names
 
 
 def _names(folder: str) -> set[str]:
@@ -484,8 +497,16 @@ class BuildCache:
         """Keep `state`, now in `output_dir`, with its folders' stamps: taken again
         after a build that wrote, or while any was too recent to vouch for."""
         key = f"{output_dir.resolve()}|{variant}"
-        if state is not self.outputs.get(key) or None in state.folders.values() or not state.folders:
-            stamps = folder_stamps(output_dir, state.stats, self.looked_ns.get(key, 0))
+        previous = self.outputs.get(key)
+        if state is not previous or None in state.folders.values() or not state.folders:
+            # A folder this build wrote nothing to keeps its stamp: if anything else changed
+            # it, the stamp no longer matches and the next build lists it.
+            kept = previous.folders if previous is not None else {}
+            written = {path for path, stat in state.stats.items() if previous is None or previous.stats.get(path) != stat}
+            written |= previous.stats.keys() - state.stats.keys() if previous is not None else set()
+            touched = site_folders(written)
+            stamps = folder_stamps(output_dir, state.stats, self.looked_ns.get(key, 0),
+                                   {folder: stamp for folder, stamp in kept.items() if folder not in touched})
             state = replace(state, folders=stamps)
         if list(self.outputs)[-1:] == [key] and self.outputs[key] == state:
             return

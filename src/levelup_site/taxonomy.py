@@ -9,6 +9,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from .models import CaseStudy, Site, Taxonomy, Term
@@ -50,7 +51,7 @@ class Index:
     terms: dict[tuple[str, str], TermEntry]  # (taxonomy id, term id) -> entry
     matrix: Matrix | None
     authorities: tuple[Authority, ...]
-    related: dict[str, tuple[CaseStudy, ...]]  # slug -> related case studies
+    related: Mapping[str, tuple[CaseStudy, ...]]  # slug -> related case studies
 
     def entry(self, taxonomy_id: str, term_id: str) -> TermEntry:
         return self.terms[(taxonomy_id, term_id)]
@@ -113,48 +114,72 @@ def authority_anchor(name: str) -> str:
 
 
 def related_all(studies: tuple[CaseStudy, ...], ranking: tuple[str, ...],
-                limit: int = RELATED_LIMIT) -> dict[str, tuple[CaseStudy, ...]]:
-    """Related case studies for every case study, ranked by the terms they share in
-    each taxonomy of `ranking` (the site's `related:` roles), the first counting most.
+                limit: int = RELATED_LIMIT) -> Mapping[str, tuple[CaseStudy, ...]]:
+    """Related case studies for every case study, by slug: see RelatedLists."""
+    return RelatedLists(studies, ranking, limit)
+
+
+class RelatedLists(Mapping[str, tuple[CaseStudy, ...]]):
+    """Related case studies for each case study, ranked by the terms they share in each
+    taxonomy of `ranking` (the site's `related:` roles), the first counting most; the
+    newest first among equals.
 
     Only the sets of terms matter, so case studies are grouped by them, and for each
     group the others are visited in tiers of (shared terms in the first taxonomy, in
     the second, ...), best tier first, stopping once enough are found. Comparing every
-    pair of case studies instead would be 100 million comparisons at 10,000.
+    pair of case studies instead would be 100 million comparisons at 10,000. Each
+    group's list is found when first asked for: a rebuild that plans one case page
+    again needs one.
     """
-    if not ranking:
-        return {study.slug: () for study in studies}
-    groups: dict[tuple[frozenset, ...], list[int]] = {}
-    for index, study in enumerate(studies):  # newest first, so each group is too
-        groups.setdefault(_signature(study, ranking), []).append(index)
-    by_shared = [_by_overlap({signature[axis] for signature in groups}) for axis in range(len(ranking))]
 
-    best: dict[tuple[frozenset, ...], list[int]] = {}
-    for signature in groups:
+    def __init__(self, studies: tuple[CaseStudy, ...], ranking: tuple[str, ...], limit: int = RELATED_LIMIT) -> None:
+        self.studies, self.ranking, self.limit = studies, ranking, limit
+        self.position = {study.slug: index for index, study in enumerate(studies)}
+        self.groups: dict[tuple[frozenset, ...], list[int]] = {}
+        for index, study in enumerate(studies):  # newest first, so each group is too
+            self.groups.setdefault(_signature(study, ranking), []).append(index)
+        self.axes = [{signature[axis] for signature in self.groups} for axis in range(len(ranking))]
+        self.by_shared: list[dict[frozenset, dict[int, list[frozenset]]]] = [{} for _ in ranking]
+        self.best: dict[tuple[frozenset, ...], list[int]] = {}
+
+    def __getitem__(self, slug: str) -> tuple[CaseStudy, ...]:
+        index = self.position[slug]
+        if not self.ranking:
+            return ()
+        found = self._best(_signature(self.studies[index], self.ranking))
+        return tuple(self.studies[i] for i in found if i != index)[:self.limit]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.position)
+
+    def __len__(self) -> int:
+        return len(self.position)
+
+    def _best(self, signature: tuple[frozenset, ...]) -> list[int]:
+        if signature in self.best:
+            return self.best[signature]
         found: list[int] = []
-        wanted = limit + 1  # one spare: each case study drops itself below
+        wanted = self.limit + 1  # one spare: each case study drops itself
         for shared in itertools.product(*(range(len(terms), -1, -1) for terms in signature)):
             if not any(shared) or len(found) >= wanted:
                 continue
             tier = [index
-                    for others in itertools.product(*(by_shared[axis][signature[axis]].get(count, ())
+                    for others in itertools.product(*(self._shared(axis, signature[axis]).get(count, ())
                                                       for axis, count in enumerate(shared)))
-                    for index in groups.get(others, ())[:wanted]]
+                    for index in self.groups.get(others, ())[:wanted]]
             found += sorted(tier)[: wanted - len(found)]
-        best[signature] = found
-    return {study.slug: tuple(studies[i] for i in best[_signature(study, ranking)] if i != index)[:limit]
-            for index, study in enumerate(studies)}
+        self.best[signature] = found
+        return found
 
-
-def _by_overlap(sets: set[frozenset]) -> dict[frozenset, dict[int, list[frozenset]]]:
-    """For each set, the sets by how many members they share with it."""
-    result: dict[frozenset, dict[int, list[frozenset]]] = {}
-    for one in sets:
-        tiers: dict[int, list[frozenset]] = {}
-        for other in sets:
-            tiers.setdefault(len(one & other), []).append(other)
-        result[one] = tiers
-    return result
+    def _shared(self, axis: int, terms: frozenset) -> dict[int, list[frozenset]]:
+        """The term sets of this axis by how many members they share with `terms`."""
+        tiers = self.by_shared[axis].get(terms)
+        if tiers is None:
+            tiers = {}
+            for other in self.axes[axis]:
+                tiers.setdefault(len(terms & other), []).append(other)
+            self.by_shared[axis][terms] = tiers
+        return tiers
 
 
 def _signature(study: CaseStudy, ranking: tuple[str, ...]) -> tuple[frozenset, ...]:

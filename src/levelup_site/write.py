@@ -15,10 +15,10 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from . import libc, parallel, urls
-from .cache import OutputState, digest, folder_stamp
+from .cache import OutputState, digest, folder_stamp, site_folders
 from .errors import Problem, display_path
 
 MARKER = ".levelup-site"
@@ -171,9 +171,8 @@ def renames_will_do(current: dict[str, tuple[int, int]], jobs: list[OutputJob]) 
     if not current:
         return False
     paths = {job.path for job in jobs}
-    folders = {str(parent) for path in paths for parent in PurePosixPath(path).parents}
-    now = {str(parent) for path in current for parent in PurePosixPath(path).parents}
-    return folders.isdisjoint(current) and now.isdisjoint(paths)
+    return ({folder[:-1] for folder in site_folders(paths)}.isdisjoint(current)
+            and {folder[:-1] for folder in site_folders(current)}.isdisjoint(paths))
 
 
 def current_files(output: Path, previous: OutputState | None = None) -> dict[str, tuple[int, int]]:
