@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from .models import CaseStudy, Site, Taxonomy, Term
 
@@ -46,42 +47,51 @@ class Authority:
     case_studies: tuple[CaseStudy, ...]
 
 
-@dataclass(frozen=True)
 class Index:
-    terms: dict[tuple[str, str], TermEntry]  # (taxonomy id, term id) -> entry
-    matrix: Matrix | None
-    authorities: tuple[Authority, ...]
-    related: Mapping[str, tuple[CaseStudy, ...]]  # slug -> related case studies
+    """The terms' lists, the theme × outcome matrix, the authorities and the related case
+    studies of a site, each made when first asked for: a rebuild that plans one case page
+    again needs its related list and little else."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+
+    @cached_property
+    def terms(self) -> dict[tuple[str, str], TermEntry]:  # (taxonomy id, term id) -> entry
+        members: dict[tuple[str, str], list[CaseStudy]] = {
+            (taxonomy.id, term.id): [] for taxonomy in self.site.taxonomies for term in taxonomy.terms}
+        for study in self.site.case_studies:
+            for taxonomy_id, term_ids in study.terms.items():
+                for term_id in term_ids:
+                    members[(taxonomy_id, term_id)].append(study)
+        return {(taxonomy.id, term.id): TermEntry(taxonomy, term, tuple(members[(taxonomy.id, term.id)]))
+                for taxonomy in self.site.taxonomies for term in taxonomy.terms}
+
+    @cached_property
+    def matrix(self) -> Matrix | None:
+        axes = self.site.matrix_axes  # the home page's matrix: for each row term, which column terms
+        if not axes:
+            return None
+        cells: dict[tuple[str, str], list[CaseStudy]] = {}
+        for study in self.site.case_studies:
+            for row in study.terms.get(axes[0].id, ()):
+                for column in study.terms.get(axes[1].id, ()):
+                    cells.setdefault((row, column), []).append(study)
+        return _matrix(*axes, cells)
+
+    @cached_property
+    def authorities(self) -> tuple[Authority, ...]:
+        return _authorities(self.site.case_studies)
+
+    @cached_property
+    def related(self) -> Mapping[str, tuple[CaseStudy, ...]]:  # slug -> related case studies
+        return related_all(self.site.case_studies, tuple(t.id for t in self.site.ranking))
 
     def entry(self, taxonomy_id: str, term_id: str) -> TermEntry:
         return self.terms[(taxonomy_id, term_id)]
 
 
 def build_index(site: Site) -> Index:
-    # One pass over the case studies fills every term and every matrix cell.
-    members: dict[tuple[str, str], list[CaseStudy]] = {
-        (taxonomy.id, term.id): [] for taxonomy in site.taxonomies for term in taxonomy.terms}
-    cells: dict[tuple[str, str], list[CaseStudy]] = {}
-    axes = site.matrix_axes  # the home page's matrix: for each row term, which column terms
-    for study in site.case_studies:
-        for taxonomy_id, term_ids in study.terms.items():
-            for term_id in term_ids:
-                members[(taxonomy_id, term_id)].append(study)
-        if axes:
-            for row in study.terms.get(axes[0].id, ()):
-                for column in study.terms.get(axes[1].id, ()):
-                    cells.setdefault((row, column), []).append(study)
-    terms = {
-        (taxonomy.id, term.id): TermEntry(taxonomy, term, tuple(members[(taxonomy.id, term.id)]))
-        for taxonomy in site.taxonomies
-        for term in taxonomy.terms
-    }
-    return Index(
-        terms=terms,
-        matrix=_matrix(*axes, cells) if axes else None,
-        authorities=_authorities(site.case_studies),
-        related=related_all(site.case_studies, tuple(t.id for t in site.ranking)),
-    )
+    return Index(site)
 
 
 def _matrix(rows: Taxonomy, columns: Taxonomy, cells: dict[tuple[str, str], list[CaseStudy]]) -> Matrix:
