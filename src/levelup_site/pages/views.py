@@ -89,6 +89,11 @@ class Card:
     tags: tuple[Link, ...]
     facets: tuple[tuple[str, str], ...]  # (filter name, space-separated term ids), as data- attributes
 
+    def __hash__(self) -> int:
+        # Equal cards have one address; hashing it alone spares hashing every tag each
+        # time a list looks a card up among those already rendered (render.Once).
+        return hash(self.url)
+
 
 @dataclass(frozen=True)
 class FacetTerm:
