@@ -177,7 +177,7 @@ def test_killing_the_build_while_it_writes_leaves_the_previous_site(big_site):
 KILL_AFTER_SWAP = BUILD_SCRIPT.replace("build(Project", textwrap.dedent("""\
     import os, signal
     from levelup_site import write
-    write.renames_will_do = lambda current, jobs: False  # commit by swapping folders, however small the change
+    write.renames_will_do = lambda current, paths: False  # commit by swapping folders, however small the change
     real_exchange = write.exchange_folders
     def exchange(first, second):
         swapped = real_exchange(first, second)

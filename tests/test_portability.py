@@ -59,7 +59,7 @@ def no_linux_calls(monkeypatch):
 @pytest.fixture
 def swap_always(monkeypatch):
     """Commit every build by swapping folders, however small the change."""
-    monkeypatch.setattr(write, "renames_will_do", lambda current, jobs: False)
+    monkeypatch.setattr(write, "renames_will_do", lambda current, paths: False)
 
 
 # --- atomic swap: renameat2 -> two renames with rollback ------------------------------------------------

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 PARALLEL_THRESHOLD = 200  # files; below this, one process is faster
 CHUNK = 64
 PR_SET_PDEATHSIG = 1
+_DONE: Future[list[str]] = Future()  # in place of a result collected, so it can be freed
 
 Item = TypeVar("Item")
 
@@ -82,6 +83,10 @@ class Workers:
             self._pool = ProcessPoolExecutor(max_workers=self.count, mp_context=get_context(start_method()),
                                              initializer=_start_worker, initargs=(os.getpid(),))
         return self._pool
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
 
     def start(self) -> None:
         """Start the workers now, while this process is small: a forked worker starts as
@@ -150,46 +155,71 @@ def _start_worker(parent: int) -> None:
     _die_with_parent(parent)
 
 
-def render_files(jobs: list[OutputJob], output: Path, staging: Path, existing: set[str],
-                 progress: Callable[[int], None] | None, workers: Workers, flat: bool = False) -> list[str]:
-    """Render `jobs` into `staging` (`flat`: see write.staged_path), skipping files whose
-    bytes `output` already has; return the paths written, in job order.
+class Rendering:
+    """Output files rendered into a staging folder while the rest are still being planned.
 
-    Page jobs go to the workers when there are enough of them; the rest (static files,
-    the open data, made from the whole site) are written here meanwhile."""
-    portable = [job for job in jobs if job.portable]
-    if not workers.worth_it(len(portable)):
-        return _render_here(jobs, output, staging, existing, progress, 0, flat)
-    pool = workers.pool()
-    pending: list[tuple[int, Future[list[str]]]] = [
-        (len(chunk), pool.submit(_render_chunk, chunk, output, staging,
-                                 {job.path for job in chunk if job.path in existing}, flat))
-        for chunk in chunks(portable)]
-    local = [job for job in jobs if not job.portable]
-    written = set(_render_here(local, output, staging, existing, progress, 0, flat))
-    done = len(local)
-    for size, future in pending:
-        written.update(future.result())
-        done += size
+    Page jobs go to the workers a chunk at a time as soon as a chunk is full, so that
+    rendering starts while planning goes on; a few chunks at most are in flight, so the
+    planned pages do not pile up in this process waiting their turn. Jobs that must be
+    produced here (static files, the open data), and every job when the build has no
+    workers, are rendered at the end. See write.staged_path for `flat`."""
+
+    def __init__(self, output: Path, staging: Path, existing: set[str], workers: Workers | None, flat: bool) -> None:
+        self.output, self.staging, self.existing, self.flat = output, staging, existing, flat
+        self.pool = workers.pool() if workers is not None and workers.started else None
+        self.in_flight = 4 * (workers.count if workers is not None else 1)
+        self.chunk: list[OutputJob] = []
+        self.local: list[OutputJob] = []
+        self.pending: list[tuple[int, Future[list[str]]]] = []
+        self.collected = 0  # of `pending`
+        self.written: set[str] = set()
+        self.done = 0
+        self.total = 0
+
+    def add(self, job: OutputJob) -> None:
+        self.total += 1
+        if self.pool is None or not job.portable:
+            self.local.append(job)
+            return
+        self.chunk.append(job)
+        if len(self.chunk) == CHUNK:
+            self._submit()
+
+    def finish(self, progress: Callable[[int, int], None] | None = None) -> set[str]:
+        """Render what is left here, wait for the workers, and return the paths written."""
+        if self.chunk:
+            self._submit()
+        self.written.update(_render_here(self.local, self.output, self.staging, self.existing, self.flat))
+        self.done += len(self.local)
+        while self.collected < len(self.pending):
+            self._collect(progress)
+        return self.written
+
+    def _submit(self) -> None:
+        assert self.pool is not None
+        chunk, self.chunk = self.chunk, []
+        self.pending.append((len(chunk), self.pool.submit(
+            _render_chunk, chunk, self.output, self.staging,
+            {job.path for job in chunk if job.path in self.existing}, self.flat)))
+        if len(self.pending) - self.collected > self.in_flight:
+            self._collect(None)
+
+    def _collect(self, progress: Callable[[int, int], None] | None) -> None:
+        size, future = self.pending[self.collected]
+        self.pending[self.collected] = (size, _DONE)
+        self.collected += 1
+        self.written.update(future.result())
+        self.done += size
         if progress:
-            progress(done)
-    return [job.path for job in jobs if job.path in written]
+            progress(self.done, self.total)
 
 
-def _render_here(jobs: Iterable[OutputJob], output: Path, staging: Path, existing: set[str],
-                 progress: Callable[[int], None] | None, done: int, flat: bool) -> list[str]:
+def _render_here(jobs: Iterable[OutputJob], output: Path, staging: Path, existing: set[str], flat: bool) -> list[str]:
     from .write import write_if_changed
 
-    changed = []
-    for count, job in enumerate(jobs, done + 1):
-        if write_if_changed(job, output, staging, job.path in existing, flat):
-            changed.append(job.path)
-        if progress:
-            progress(count)
-    return changed
+    return [job.path for job in jobs if write_if_changed(job, output, staging, job.path in existing, flat)]
 
 
 def _render_chunk(jobs: Sequence[OutputJob], output: Path, staging: Path, existing: set[str],
                   flat: bool) -> list[str]:
-    return _render_here(jobs, output, staging, existing, None, 0, flat)
-
+    return _render_here(jobs, output, staging, existing, flat)

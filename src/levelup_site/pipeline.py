@@ -23,7 +23,7 @@ from .content import CASE_STUDY_DIR, PAGES_DIR, LoadSetup, Page, case_study_name
 from .errors import Problem, SiteError, display_path
 from .models import Site
 from .parallel import Workers
-from .planning import address_problems, case_page, link_problems, plan, plan_keys, replan
+from .planning import address_problems, case_page, complete_plan, link_problems, plan, plan_keys, replan
 from .progress import Progress
 from .review import stray_files
 from .scaffold import PLACEHOLDERS
@@ -246,8 +246,6 @@ def _build_with(project: Project, output: Path, base_url: str | None, drafts: bo
     previous = cache.output(output, variant)
     keys = plan_keys(project, loaded, variant)
     plan_again = replan(project, loaded, keys, previous)
-    if plan_again.jobs is not None:
-        libc.return_free_memory()  # what planning made and dropped, before the workers copy this process
     try:
         warnings = settle([*loaded.problems, *plan_again.problems], strict)
     except SiteError:
@@ -256,18 +254,26 @@ def _build_with(project: Project, output: Path, base_url: str | None, drafts: bo
     current = current_files(output, previous)
     if not plan_again.complete and not unchanged(output, previous, plan_again.paths, current):
         # Files the last build wrote are gone or changed: plan them all, to put them right.
-        plan_again = replace(plan_again, jobs=plan(project, loaded), complete=True)
+        plan_again = complete_plan(project, loaded)
     if plan_again.jobs is None:
         state, files, written = previous, len(previous.fingerprints), 0
     else:
-        jobs = plan_again.jobs
-        with Progress(len(jobs), "Writing", enabled=progress) as bar:
-            result = write_site(output, jobs, previous, bar.update, workers, current)
+        def before_commit(paths: list[str]) -> None:
+            nonlocal warnings
+            warnings = settle([*loaded.problems, *plan_again.check_paths(paths)], strict)
+            libc.return_free_memory()  # what planning made and dropped
+
+        try:
+            with Progress(len(previous.fingerprints), "Writing", enabled=progress) as bar:
+                result = write_site(output, plan_again.jobs, previous, bar.update, workers, current, before_commit)
+        except SiteError:
+            cache.save()
+            raise
         state = replace(result.state, plan_key=keys.full, shape_key=keys.shape,
                         link_problems=tuple(plan_again.link_problems),
                         address_problems=tuple(plan_again.address_problems),
                         page_bodies={case_page(links, study): study.key for study in loaded.site.case_studies})
-        files, written = len(jobs), result.written
+        files, written = len(result.state.fingerprints), result.written
     workers.close()  # idle from here on
     search_seconds = None
     if search and search_index.available():

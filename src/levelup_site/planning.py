@@ -9,11 +9,11 @@ their case pages are planned again (`replan`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import urls
 from .cache import OutputState, digest
@@ -72,14 +72,19 @@ def templates_digest(folders: tuple[Path, ...]) -> str:
 
 def plan(project: Project, loaded: Loaded) -> list[OutputJob]:
     """Every output file, with the fingerprint of its inputs."""
+    return list(plan_as_written(project, loaded))
+
+
+def plan_as_written(project: Project, loaded: Loaded) -> Iterator[OutputJob]:
+    """`plan`, one output file at a time: a build renders each while planning the rest."""
     from .pages import plan_pages
 
     static = static_jobs(project.static)  # read once: their digests also version the asset URLs
     inputs, output_job = _planning(project, loaded, static)
-    jobs = [output_job(job) for job in plan_pages(inputs)]
-    jobs += data_jobs(loaded.site, inputs)
-    jobs += static
-    return jobs
+    for job in plan_pages(inputs):
+        yield output_job(job)
+    yield from data_jobs(loaded.site, inputs)
+    yield from static
 
 
 def plan_case_pages(project: Project, loaded: Loaded, studies: tuple[CaseStudy, ...]) -> list[OutputJob]:
@@ -136,28 +141,58 @@ def data_jobs(site: Site, inputs: Inputs) -> list[OutputJob]:
     from .pages.fingerprint import fingerprint
 
     keys = (inputs.keys.settings, inputs.keys.vocabulary, inputs.keys.studies)
-    rows = cache(partial(opendata.records, site, inputs.urls))  # made once, for whichever file needs them
-    return [OutputJob(opendata.JSON_PATH, fingerprint(DATA_SALT, "json", keys),
-                      lambda: opendata.as_json(site, inputs.urls, rows())),
-            OutputJob(opendata.CSV_PATH, fingerprint(DATA_SALT, "csv", keys),
-                      lambda: opendata.as_csv(site, inputs.urls, rows()))]
+    rows = Records(site, inputs.urls)
+    return [OutputJob(opendata.JSON_PATH, fingerprint(DATA_SALT, "json", keys), partial(rows.written, opendata.as_json)),
+            OutputJob(opendata.CSV_PATH, fingerprint(DATA_SALT, "csv", keys), partial(rows.written, opendata.as_csv))]
+
+
+@dataclass
+class Records:
+    """The open data's records, made once for whichever of its files is written first."""
+
+    site: Site
+    links: urls.Urls
+    made: list[dict[str, Any]] | None = None
+
+    def written(self, write: Callable[[Site, urls.Urls, list[dict[str, Any]]], bytes]) -> bytes:
+        from . import opendata
+
+        if self.made is None:
+            self.made = opendata.records(self.site, self.links)
+        return write(self.site, self.links, self.made)
 
 
 @dataclass(frozen=True)
 class Replan:
     """What a build must plan: `jobs` None when nothing, else every output file. Unless
     `complete`, only those in `paths` were planned again, and the others keep the last
-    build's fingerprints, which holds only while their files are as it left them."""
+    build's fingerprints, which holds only while their files are as it left them.
 
-    jobs: list[OutputJob] | None
+    A complete plan is made as its files are written (`jobs` is then an iterator), so
+    its links are checked once every path is known: `check_paths`."""
+
+    jobs: Iterable[OutputJob] | None
     link_problems: list[Problem]  # broken links in bodies, kept by the cache
     address_problems: list[Problem]  # addresses two outputs claim
     paths: frozenset[str] = frozenset()
     complete: bool = False
+    loaded: Loaded | None = None  # for check_paths: set on a complete plan
 
     @property
     def problems(self) -> list[Problem]:
         return [*self.link_problems, *self.address_problems]
+
+    def check_paths(self, paths: list[str]) -> list[Problem]:
+        """The problems found once every output path is planned: links to no file of
+        the site, and addresses two outputs claim."""
+        if self.loaded is not None:
+            self.link_problems[:] = link_problems(self.loaded, paths)
+            self.address_problems[:] = address_problems(self.loaded, paths)
+        return self.problems
+
+
+def complete_plan(project: Project, loaded: Loaded) -> Replan:
+    return Replan(plan_as_written(project, loaded), [], [], complete=True, loaded=loaded)
 
 
 def replan(project: Project, loaded: Loaded, keys: PlanKeys, previous: OutputState) -> Replan:
@@ -180,9 +215,7 @@ def replan(project: Project, loaded: Loaded, keys: PlanKeys, previous: OutputSta
         found = [problem for problem in previous.link_problems if problem.path not in edited]
         found += link_problems(loaded, previous.fingerprints, studies)
         return Replan(jobs, found, addresses, frozenset(planned))
-    jobs = plan(project, loaded)
-    paths = [job.path for job in jobs]
-    return Replan(jobs, link_problems(loaded, paths), address_problems(loaded, paths), complete=True)
+    return complete_plan(project, loaded)
 
 
 def _planned_before() -> bytes:

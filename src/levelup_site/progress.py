@@ -26,7 +26,9 @@ class Progress:
     def __enter__(self) -> Self:
         return self
 
-    def update(self, done: int) -> None:
+    def update(self, done: int, total: int | None = None) -> None:
+        if total is not None:
+            self.total = total
         if not self.enabled:
             return
         now = time.monotonic()

@@ -103,74 +103,96 @@ class WriteResult:
     state: OutputState
 
 
-def write_site(output: Path, jobs: list[OutputJob], previous: OutputState,
-               progress: Callable[[int], None] | None = None,
+def write_site(output: Path, jobs: Iterable[OutputJob], previous: OutputState,
+               progress: Callable[[int, int], None] | None = None,
                workers: parallel.Workers | None = None,
-               current: dict[str, tuple[int, int]] | None = None) -> WriteResult:
+               current: dict[str, tuple[int, int]] | None = None,
+               before_commit: Callable[[list[str]], None] | None = None) -> WriteResult:
     """Bring the output folder to exactly `jobs`, touching only files whose bytes change.
 
-    Every new or changed file is first written to a staging folder beside the output;
-    nothing in the output is touched until all of them rendered. A rebuild is then
-    committed by renaming each changed file into place (each rename is atomic, so no
-    reader ever meets half a file) and removing the files the site no longer has. A
-    first build, or one where a file must become a folder, links the unchanged files
-    into the staging folder and swaps the two folders. Either way a failure or an
-    interruption before the commit leaves the previous site exactly as it was, and a
-    build that changes nothing writes nothing.
+    `jobs` may be planned as they are asked for: each is rendered as soon as it comes,
+    while the rest are planned. Every new or changed file is first written to a staging
+    folder beside the output; nothing in the output is touched until all of them
+    rendered and `before_commit`, given every path planned (repeats kept), has not
+    objected (by raising). A
+    rebuild is then committed by renaming each changed file into place (each rename is
+    atomic, so no reader ever meets half a file) and removing the files the site no
+    longer has. A first build, or one where a file must become a folder, links the
+    unchanged files into the staging folder and swaps the two folders. Either way a
+    failure or an interruption before the commit leaves the previous site exactly as it
+    was, and a build that changes nothing writes nothing.
     `current` is what `current_files` gave, if the caller has just looked.
     """
     output = output.absolute()
-    for job in jobs:  # a path the last build wrote was checked then
-        if job.path not in previous.fingerprints and not urls.is_safe(job.path):
-            raise ValueError(f"refusing to write outside the output folder: {job.path!r}")
     if output.parent.is_dir():
         _clear_leftovers(output)
     if current is None:
         current = _current_files(output)
-    reusable = {job.path for job in jobs
-                if previous.fingerprints.get(job.path) == job.fingerprint
-                and current.get(job.path) is not None and current[job.path] == previous.stats.get(job.path)}
-    removed = sorted(set(current) - {job.path for job in jobs})
-    if current and len(reusable) == len(jobs) and not removed:
-        return WriteResult(0, len(jobs), 0, previous)
-
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
-    state = OutputState(fingerprints={job.path: job.fingerprint for job in jobs}, search_key=previous.search_key)
+    # Files to be renamed into place wait side by side, under names made from their
+    # paths: no folder to make for each, nor to delete afterwards.
+    flat = bool(current)
+    planned: dict[str, str] = {}  # path -> fingerprint, in the order planned
+    claimed: list[str] = []  # every path planned, repeats kept: two outputs may claim one
+    staging: Path | None = None
+    rendering: parallel.Rendering | None = None
     try:
-        todo = [job for job in jobs if job.path not in reusable]
-        # Files to be renamed into place wait side by side, under names made from their
-        # paths: no folder to make for each, nor to delete afterwards.
-        flat = renames_will_do(current, jobs)
-        if workers is None:
-            with parallel.Workers() as own:
-                changed = parallel.render_files(todo, output, staging, set(current), progress, own, flat)
-        else:
-            changed = parallel.render_files(todo, output, staging, set(current), progress, workers, flat)
-        if flat:
+        for job in jobs:
+            if job.path not in previous.fingerprints and not urls.is_safe(job.path):  # the others were checked then
+                raise ValueError(f"refusing to write outside the output folder: {job.path!r}")
+            planned[job.path] = job.fingerprint
+            claimed.append(job.path)
+            if (previous.fingerprints.get(job.path) == job.fingerprint
+                    and current.get(job.path) is not None and current[job.path] == previous.stats.get(job.path)):
+                continue  # as the last build left it
+            if rendering is None:
+                output.parent.mkdir(parents=True, exist_ok=True)
+                staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+                rendering = parallel.Rendering(output, staging, set(current), workers, flat)
+            rendering.add(job)
+        paths = list(planned)
+        if before_commit is not None:
+            before_commit(claimed)
+        removed = sorted(set(current) - planned.keys())
+        if rendering is None and current and not removed:
+            return WriteResult(0, len(planned), 0, previous)
+        if staging is None:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+        changed_set = rendering.finish(progress) if rendering is not None else set()
+        changed = [path for path in paths if path in changed_set]
+        if flat and renames_will_do(current, paths):
             _commit_in_place(staging, output, changed, removed, current)
         else:
-            _commit_by_swap(staging, output, current, set(changed), [job.path for job in jobs])
+            if flat:
+                _unflatten(staging, changed)
+            _commit_by_swap(staging, output, current, changed_set, paths)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(staging, ignore_errors=True)
-    fresh = set(changed)
-    for job in jobs:
-        if job.path in fresh or job.path not in current:
-            stat = (output / job.path).stat()
-            state.stats[job.path] = (stat.st_size, stat.st_mtime_ns)
+    state = OutputState(fingerprints=planned, search_key=previous.search_key)
+    for path in paths:
+        if path in changed_set or path not in current:
+            stat = (output / path).stat()
+            state.stats[path] = (stat.st_size, stat.st_mtime_ns)
         else:
-            state.stats[job.path] = current[job.path]
-    return WriteResult(len(changed), len(jobs) - len(changed), len(removed), state)
+            state.stats[path] = current[path]
+    return WriteResult(len(changed), len(paths) - len(changed), len(removed), state)
 
 
-def renames_will_do(current: dict[str, tuple[int, int]], jobs: list[OutputJob]) -> bool:
-    """Whether renaming the changed files into an existing site can bring it to `jobs`:
+def _unflatten(staging: Path, changed: list[str]) -> None:
+    """Put files staged side by side at their own paths, for a commit by swapping folders."""
+    for path in changed:
+        (staging / path).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / _flat_name(path), staging / path)
+
+
+def renames_will_do(current: dict[str, tuple[int, int]], paths: list[str]) -> bool:
+    """Whether renaming the changed files into an existing site can bring it to `paths`:
     not for a first build, nor where a file must become a folder or a folder a file."""
     if not current:
         return False
-    paths = {job.path for job in jobs}
     return ({folder[:-1] for folder in site_folders(paths)}.isdisjoint(current)
             and {folder[:-1] for folder in site_folders(current)}.isdisjoint(paths))
 
