@@ -112,10 +112,8 @@ def load_files(items: list[tuple[bytes, str, str, str]], setup: LoadSetup, worke
     if not workers.worth_it(len(items)):
         return [loaded for chunk in chunks(items) for loaded in _load_chunk(setup, chunk)]
     pool = workers.pool()
-    results = [loaded for done in pool.map(_load_chunk, *zip(*((setup, chunk) for chunk in chunks(items))))
-               for loaded in done]
-    libc.return_free_memory()  # the buffers they came in
-    return results
+    return [loaded for done in pool.map(_load_chunk, *zip(*((setup, chunk) for chunk in chunks(items))))
+            for loaded in done]
 
 
 def _load_chunk(setup: LoadSetup, items: Sequence[tuple[bytes, str, str, str]]) -> list[LoadedFile]:

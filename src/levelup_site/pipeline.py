@@ -170,6 +170,7 @@ def load(project: Project, base_url: str | None = None, drafts: bool = False,
         raise SiteError(problems)  # the site cannot be planned without its settings
     site = Site(settings=settings, taxonomies=taxonomies, case_studies=case_studies.studies,
                 fields=schema.fields)
+    libc.return_free_memory()  # the buffers thousands of results from the workers came in
     return Loaded(site=site, pages=pages, bodies=cache.bodies, body_at=case_studies.body_at, problems=tuple(problems))
 
 

@@ -49,9 +49,10 @@ PLANNERS: tuple[Planner, ...] = (
 )
 
 
-def plan_pages(inputs: Inputs) -> list[PageJob]:
-    """Every page, feed and crawler file of the site; nothing is rendered yet."""
-    return [job for planner in PLANNERS for job in planner(inputs)]
+def plan_pages(inputs: Inputs) -> Iterator[PageJob]:
+    """Every page, feed and crawler file of the site, one at a time; nothing is rendered yet."""
+    for planner in PLANNERS:
+        yield from planner(inputs)
 
 
 __all__ = ["PLANNERS", "Inputs", "PageJob", "Planner", "make_inputs", "plan_pages"]
