@@ -1,9 +1,10 @@
 """The Linux C library functions levelup uses, looked up in one place.
 
-`renameat2` (swap two folders atomically), `prctl` (end a worker with its parent) and
-`malloc_trim` (give freed memory back) exist only in Linux's C library. Everywhere else, and wherever the lookup fails,
-the caller gets None and takes its portable fallback. The platform is checked first
-because on Windows `ctypes.CDLL(None)` raises TypeError rather than OSError.
+`renameat2` (swap two folders atomically), `prctl` (end a worker with its parent),
+`malloc_trim` (give freed memory back) and inotify (tell the preview server of a change)
+exist only in Linux's C library. Everywhere else, and wherever the lookup fails, the
+caller gets None and takes its portable fallback. The platform is checked first because
+on Windows `ctypes.CDLL(None)` raises TypeError rather than OSError.
 """
 
 from __future__ import annotations
