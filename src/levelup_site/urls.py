@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -122,9 +121,8 @@ def output_file(site_path: str) -> str:
 
 def is_safe(site_path: str) -> bool:
     """True if writing this path cannot leave the output folder."""
-    parts = PurePosixPath(output_file(site_path)).parts
-    return bool(parts) and not site_path.startswith("/") and all(p not in ("", ".", "..") for p in parts) \
-        and "\\" not in site_path
+    parts = output_file(site_path).split("/")
+    return not site_path.startswith("/") and all(p not in ("", ".", "..") for p in parts) and "\\" not in site_path
 
 
 @dataclass(frozen=True)
