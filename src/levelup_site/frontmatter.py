@@ -188,9 +188,12 @@ MAX_DEPTH = 16  # front matter needs three levels; anything this deep is a mista
 def load_yaml(yaml_text: str, line_offset: int = 0) -> tuple[dict[str, Any], dict[str, int]]:
     """Safely load a YAML mapping; return it with the file line of every key."""
 
+    # PyYAML also breaks lines at a lone \r, \x85, \u2028 and \u2029; editors count \n only.
+    # Without those its own line count is the editor's (and saves counting for each key).
+    yaml_lines = not any(brk in yaml_text for brk in ("\r", "\x85", "\u2028", "\u2029"))
+
     def line_of(mark) -> int:
-        # PyYAML also breaks lines at a lone \r, \x85 and \u2028; editors count \n.
-        return yaml_text.count("\n", 0, mark.index) + 1 + line_offset
+        return (mark.line if yaml_lines else yaml_text.count("\n", 0, mark.index)) + 1 + line_offset
 
     # Text handed in as a str may hold lone surrogates, which no file on disk can; the
     # YAML reader would fail to encode them.

@@ -163,6 +163,8 @@ HARMLESS_FORMAT = {"\u200d", "\u00ad"}
 
 def invisible_character(text: str) -> str | None:
     """A description of the first invisible control or format character in `text`, or None."""
+    if text.isprintable():  # no control or format character at all: the common case, told in C
+        return None
     for char in text:
         if unicodedata.category(char) in ("Cc", "Cf") and char not in HARMLESS_FORMAT and not char.isspace():
             name = unicodedata.name(char, "a control character")
