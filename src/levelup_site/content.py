@@ -7,6 +7,7 @@ import os
 import stat
 import time
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -194,7 +195,7 @@ def load_case_studies(
     # Also what rendering depends on besides the file: a body's iframes are kept or not by it.
     vocabulary = digest(vocabulary_key(setup.schema), repr(setup.embed_hosts))
     results: dict[str, LoadedFile] = {}  # by file name
-    misses: list[tuple[str, str, bytes, str]] = []
+    misses: list[tuple[str, str]] = []  # (file name, key) of the files loaded
     content_root = content_dir.resolve()
     folder = content_dir / CASE_STUDY_DIR
     folder_shown = project_path(folder, content_dir)
@@ -218,18 +219,23 @@ def load_case_studies(
             results[name] = cached
     if workers.worth_it(len(unread)):
         workers.start()  # before the files are read, so that no worker is forked holding their bytes
-    for name, path, shown, info, signature in unread:
-        raw = Path(path).read_bytes()
-        key = digest(vocabulary, shown, raw)
-        cached = cache.get_file(key)
-        if cached is None:
-            misses.append((name, shown, raw, key))
-        # A file that changed while it was read is not vouched for next time.
-        cache.remember_key(shown, signature if len(raw) == info.st_size else None, vocabulary, key, seen_ns)
-        if cached is not None:
-            results[name] = cached
-    for (name, _, _, key), loaded in zip(misses, parallel.load_files(
-            [(raw, shown, name.removesuffix(".md"), key) for name, shown, raw, key in misses], setup, workers)):
+
+    def read() -> Iterator[tuple[bytes, str, str, str]]:
+        """The files to load, read as the workers ask for them; the others found by key."""
+        for name, path, shown, info, signature in unread:
+            raw = Path(path).read_bytes()
+            key = digest(vocabulary, shown, raw)
+            # A file that changed while it was read is not vouched for next time.
+            cache.remember_key(shown, signature if len(raw) == info.st_size else None, vocabulary, key, seen_ns)
+            cached = cache.get_file(key)
+            if cached is not None:
+                results[name] = cached
+                continue
+            misses.append((name, key))
+            yield raw, shown, name.removesuffix(".md"), key
+
+    loaded_files = parallel.load_files(read(), len(unread), setup, workers)
+    for (name, key), loaded in zip(misses, loaded_files, strict=True):
         cache.put_file(key, loaded)
         results[name] = loaded
 

@@ -25,8 +25,9 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import repeat
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from types import TracebackType
@@ -63,8 +64,16 @@ def start_method() -> str | None:
     return None
 
 
-def chunks(items: Sequence[Item], size: int = CHUNK) -> list[Sequence[Item]]:
-    return [items[start:start + size] for start in range(0, len(items), size)]
+def chunks(items: Iterable[Item], size: int = CHUNK) -> Iterator[list[Item]]:
+    """`items` in lists of `size`, each made when asked for."""
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class Workers:
@@ -107,13 +116,15 @@ class Workers:
         self.close()
 
 
-def load_files(items: list[tuple[bytes, str, str, str]], setup: LoadSetup, workers: Workers) -> list[LoadedFile]:
-    """`items` are (raw bytes, display path, file stem, cache key); returns LoadedFile values in order."""
-    if not workers.worth_it(len(items)):
+def load_files(items: Iterable[tuple[bytes, str, str, str]], count: int, setup: LoadSetup,
+               workers: Workers) -> list[LoadedFile]:
+    """`items` are (raw bytes, display path, file stem, cache key), `count` of them at most,
+    and may be read as they are asked for: the workers start on the first chunk while the
+    rest are read. Returns LoadedFile values in order."""
+    if not workers.worth_it(count):
         return [loaded for chunk in chunks(items) for loaded in _load_chunk(setup, chunk)]
     pool = workers.pool()
-    return [loaded for done in pool.map(_load_chunk, *zip(*((setup, chunk) for chunk in chunks(items))))
-            for loaded in done]
+    return [loaded for done in pool.map(_load_chunk, repeat(setup), chunks(items)) for loaded in done]
 
 
 def _load_chunk(setup: LoadSetup, items: Sequence[tuple[bytes, str, str, str]]) -> list[LoadedFile]:
