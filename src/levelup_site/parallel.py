@@ -196,7 +196,9 @@ class Rendering:
 
     def finish(self, progress: Callable[[int, int], None] | None = None) -> set[str]:
         """Render what is left here, wait for the workers, and return the paths written."""
-        if self.chunk:
+        if self.chunk and not self.pending:
+            self.local += self.chunk  # less than a chunk in all: not worth a trip to a worker
+        elif self.chunk:
             self._submit()
         self.written.update(_render_here(self.local, self.output, self.staging, self.existing, self.flat))
         self.done += len(self.local)
