@@ -90,6 +90,19 @@ def levelup_command() -> list[str]:
     return [sys.executable, "-m", "levelup_site.cli"]
 
 
+def compile_levelup(levelup: list[str]) -> None:
+    """Write the bytecode of levelup's modules, as installing a package from a wheel does,
+    so that no timing includes compiling them: an editable install writes it only when a
+    module is first used, and not at all where PYTHONDONTWRITEBYTECODE is set."""
+    python = levelup[0]
+    if len(levelup) == 1:  # a script: its interpreter is on its first line
+        first = Path(levelup[0]).read_bytes().split(b"\n", 1)[0]
+        if first.startswith(b"#!"):
+            python = first[2:].decode().strip()
+    subprocess.run([python, "-c", "import compileall, os, levelup_site; "
+                    "compileall.compile_dir(os.path.dirname(levelup_site.__file__), quiet=1)"], check=True)
+
+
 def remove(path: Path) -> None:
     if path.is_dir():
         shutil.rmtree(path)
@@ -314,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     if not use_pelican and not args.no_pelican:
         note("Pelican is not installed (python3 -m pip install pelican markdown); no Pelican builds.")
     levelup = levelup_command()
+    compile_levelup(levelup)
     work = args.work or Path(tempfile.mkdtemp(prefix="levelup-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     results = {
