@@ -6,9 +6,10 @@
 For each size N the corpus is generated once (benchmarks/generate.py, with its own
 copy of templates/ and static/, a Hugo twin when `hugo` is installed and a Pelican
 twin when Pelican is importable). Then, --runs times, one round of each tool after
-the other, so that a change in the machine's load falls on all of them alike:
+the other, so that a change in the machine's load falls on all of them alike. Each
+round starts by deleting every tool's output and cache together (clear_outputs):
 
-    hugo cold        delete DIR/hugo/out and DIR/hugo/resources, then `hugo --quiet`
+    hugo cold        `hugo --quiet` (its output and resources/ deleted at the round's start)
     levelup:
       cold             delete DIR/.levelup-cache and the output folder, then build
       no-change        build again at once
@@ -71,6 +72,10 @@ from measure import BuildFailed, Sample, timed
 LEVELUP_SCENARIOS = ("cold", "no-change", "one-change", "template-change", "cold+search")
 PELICAN_SCENARIOS = ("cold", "no-change", "one-change")
 BUNDLED_SCENARIOS = ("cold", "no-change", "cold+search")
+# ext4 skips an inode deleted less than 30 s ago when it makes a new file, searching on
+# for another: right after a large site is deleted, making the next one costs seconds more.
+SETTLE_SECONDS = 35
+SETTLE_FROM = 5000  # case studies: below this, a round's deletions are too few to matter
 Samples = dict[str, list[Sample]]
 
 
@@ -163,6 +168,21 @@ def levelup_round(project: Path, n: int, run: int, levelup: list[str]) -> dict[s
             "template-change": template_change, "cold+search": timed(levelup_build(project, levelup, search=True))}
 
 
+def clear_outputs(project: Path, n: int) -> None:
+    """Delete every tool's output and cache at once before a round and, for a large corpus,
+    let the file system settle: each cold build then starts from the same state of the
+    disk. (Deleted one by one, each tool's output straight before its own cold build, the
+    tool with the larger output, levelup's with its search index from the round before,
+    would pay the more for ext4's slowness in making files just after many were deleted.)"""
+    for path in (project / "hugo" / "out", project / "hugo" / "resources", project / "_site",
+                 project / ".levelup-cache", project / "pelican" / "out", project / "pelican" / "cache"):
+        remove(path)
+    if n >= SETTLE_FROM:
+        if hasattr(os, "sync"):
+            os.sync()
+        time.sleep(SETTLE_SECONDS)
+
+
 def hugo_round(project: Path, n: int, run: int) -> dict[str, Sample]:
     site = project / "hugo"
     output = site / "out"
@@ -240,6 +260,7 @@ def bench_size(project: Path, n: int, runs: int, levelup: list[str], use_hugo: b
         rounds.append(("pelican", lambda run: pelican_round(project, n, run)))
     samples: dict[str, Samples] = {}
     for run in range(runs):
+        clear_outputs(project, n)
         for tool, round_of in rounds:
             note(f"  {tool} run {run + 1}/{runs}")
             for scenario, sample in round_of(run).items():
