@@ -99,6 +99,20 @@ def test_html_the_sanitiser_removes_is_reported_on_its_line(site_folder, capsys)
     assert f"content/case-studies/buses.md:{script}: warning: body:" in err and "script" in err
 
 
+def test_an_image_over_plain_http_is_reported_on_its_line_with_what_to_do(site_folder, capsys):
+    path = site_folder.add("buses", body="Intro.\n\n![Map of the routes](http://images.example.net/map.png)\n\n"
+                                        "![Photo](https://images.example.net/photo.jpg)\n")
+    code, _, err = run(capsys, "build", "--content", str(site_folder.content), "--output", str(site_folder.output))
+    assert code == 0
+    line = line_in(path, "![Map")
+    assert (f"content/case-studies/buses.md:{line}: warning: body: the image http://images.example.net/map.png "
+            "will not show on the site") in err
+    assert "https:// address" in err
+    assert "photo.jpg" not in err
+    strict, _, err = run(capsys, "check", "--strict", "--content", str(site_folder.content))
+    assert strict == 1 and "map.png" in err
+
+
 def test_warnings_are_annotated_on_the_pull_request(site_folder, capsys, monkeypatch):
     path = site_folder.add("buses", published="2099-01-01")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")

@@ -175,7 +175,7 @@ def rendered_body(document: Document, shown: str, renderer: MarkdownRenderer) ->
     rendered = renderer.render_with_notes(document.body)
     return rendered.html, tuple(
         Problem(shown, note.line + document.body_line - 1 if note.line else None, "body", note.message,
-                "the site shows only plain, safe HTML; see the README's Markdown section", warning=True)
+                note.hint or "the site shows only plain, safe HTML; see the README's Markdown section", warning=True)
         for note in rendered.notes)
 
 

@@ -33,6 +33,7 @@ class Note:
 
     line: int | None
     message: str
+    hint: str | None = None  # what to do, where the usual hint (the site shows only safe HTML) does not fit
 
 
 # cmark-gfm's tagfilter writes these tags' < as &lt; and leaves the rest of the tag alone,

@@ -77,6 +77,8 @@ EMBED_SOURCE = re.compile(r"https://([a-z0-9.-]+)(?::443)?(?:[/?#]|$)", re.IGNOR
 HEADING_ATTRIBUTE = re.compile(r'<h([1-6])((?: data-sourcepos="(\d+):[^"]*")?)>(.*?)[ \t]*\{#([^{}<\n]*)\}</h\1>',
                                re.DOTALL)
 EXPLICIT_ID = re.compile(r"[a-z0-9_-]+")
+# In nh3's output: an image's src, whatever other attributes come before it.
+INSECURE_IMAGE = re.compile(r'<img\b[^>]*? src="(http://[^"]*)"', re.IGNORECASE)
 # UNSAFE lets raw HTML and every link through cmark-gfm, as GitHub does: without it cmark-gfm
 # drops all raw HTML, so <kbd>, <sup> or <figure> could never be written, and it blanks links
 # by a scheme blocklist of its own. It is safe only because every byte then goes through nh3,
@@ -146,6 +148,7 @@ class MarkdownRenderer:
             clean = clean.replace(FOOTNOTES, FOOTNOTES + FOOTNOTES_HEADING, 1)
             ids.add(FOOTNOTES_LABEL)
         clean = heading_ids(clean, ids)
+        insecure_images(clean, text, notes)
         ordered = sorted((*notes, *scanned.notes), key=lambda note: (note.line is None, note.line or 0))
         return RenderedMarkdown(scrollable_tables(link_to_prefixed_ids(clean, ids)), tuple(ordered))
 
@@ -217,6 +220,20 @@ def checked_embeds(raw: str, text: str, hosts: tuple[str, ...], notes: list[Note
         return ""
 
     return IFRAME.sub(check, raw) if "<iframe" in raw.lower() else raw
+
+
+def insecure_images(clean: str, text: str, notes: list[Note]) -> None:
+    """A note for each image loaded over plain http://: a site published over https is
+    not allowed to show it (browsers block such "mixed content"), so it would be missing
+    from the page although the preview on GitHub, which proxies images, shows it."""
+    cursor = 0
+    for match in INSECURE_IMAGE.finditer(clean):
+        address = html.unescape(match.group(1))
+        start = text.find(address, cursor)
+        cursor = start + 1 if start >= 0 else cursor
+        notes.append(Note(text.count("\n", 0, start) + 1 if start >= 0 else None,
+                          f"the image {address} will not show on the site: it is not loaded over https",
+                          "use the image's https:// address, or add the image to static/images/"))
 
 
 def explicit_heading_ids(raw: str, notes: list[Note]) -> str:
