@@ -247,29 +247,28 @@ def _build_with(project: Project, output: Path, base_url: str | None, drafts: bo
     previous = cache.output(output, variant)
     keys = plan_keys(project, loaded, variant)
     plan_again = replan(project, loaded, keys, previous)
+    warnings: tuple[Problem, ...] = ()
+
+    def before_commit(paths: list[str]) -> None:
+        nonlocal warnings
+        warnings = settle([*loaded.problems, *plan_again.check_paths(paths)], strict)
+        libc.return_free_memory()  # what planning made and dropped
+
     try:
         warnings = settle([*loaded.problems, *plan_again.problems], strict)
+        current = current_files(output, previous)
+        if not plan_again.complete and not unchanged(output, previous, plan_again.paths, current):
+            # Files the last build wrote are gone or changed: plan them all, to put them right.
+            plan_again = complete_plan(project, loaded)
+        if plan_again.jobs is not None:
+            with Progress(len(previous.fingerprints), "Writing", enabled=progress) as bar:
+                result = write_site(output, plan_again.jobs, previous, bar.update, workers, current, before_commit)
     except SiteError:
         cache.save()  # files that loaded cleanly stay cached while another is being fixed
         raise
-    current = current_files(output, previous)
-    if not plan_again.complete and not unchanged(output, previous, plan_again.paths, current):
-        # Files the last build wrote are gone or changed: plan them all, to put them right.
-        plan_again = complete_plan(project, loaded)
     if plan_again.jobs is None:
         state, files, written = previous, len(previous.fingerprints), 0
     else:
-        def before_commit(paths: list[str]) -> None:
-            nonlocal warnings
-            warnings = settle([*loaded.problems, *plan_again.check_paths(paths)], strict)
-            libc.return_free_memory()  # what planning made and dropped
-
-        try:
-            with Progress(len(previous.fingerprints), "Writing", enabled=progress) as bar:
-                result = write_site(output, plan_again.jobs, previous, bar.update, workers, current, before_commit)
-        except SiteError:
-            cache.save()
-            raise
         state = replace(result.state, plan_key=keys.full, shape_key=keys.shape,
                         link_problems=tuple(plan_again.link_problems),
                         address_problems=tuple(plan_again.address_problems),

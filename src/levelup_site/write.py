@@ -114,10 +114,9 @@ def write_site(output: Path, jobs: Iterable[OutputJob], previous: OutputState,
     while the rest are planned. Every new or changed file is first written to a staging
     folder beside the output; nothing in the output is touched until all of them
     rendered and `before_commit`, given every path planned (repeats kept), has not
-    objected (by raising). A
-    rebuild is then committed by renaming each changed file into place (each rename is
-    atomic, so no reader ever meets half a file) and removing the files the site no
-    longer has. A first build, or one where a file must become a folder, links the
+    objected (by raising). A rebuild is then committed by renaming each changed file
+    into place (each rename is atomic, so no reader ever meets half a file) and removing
+    the files the site no longer has. A first build, or one where a file must become a folder, links the
     unchanged files into the staging folder and swaps the two folders. Either way a
     failure or an interruption before the commit leaves the previous site exactly as it
     was, and a build that changes nothing writes nothing.
@@ -145,8 +144,7 @@ def write_site(output: Path, jobs: Iterable[OutputJob], previous: OutputState,
                     and current.get(job.path) is not None and current[job.path] == previous.stats.get(job.path)):
                 continue  # as the last build left it
             if rendering is None:
-                output.parent.mkdir(parents=True, exist_ok=True)
-                staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+                staging = _new_staging(output)
                 rendering = parallel.Rendering(output, staging, set(current), workers, flat)
             rendering.add(job)
         paths = list(planned)
@@ -156,8 +154,7 @@ def write_site(output: Path, jobs: Iterable[OutputJob], previous: OutputState,
         if rendering is None and current and not removed:
             return WriteResult(0, len(planned), 0, previous)
         if staging is None:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+            staging = _new_staging(output)
         changed_set = rendering.finish(progress) if rendering is not None else set()
         changed = [path for path in paths if path in changed_set]
         if flat and renames_will_do(current, paths):
@@ -179,6 +176,11 @@ def write_site(output: Path, jobs: Iterable[OutputJob], previous: OutputState,
         else:
             state.stats[path] = current[path]
     return WriteResult(len(changed), len(paths) - len(changed), len(removed), state)
+
+
+def _new_staging(output: Path) -> Path:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
 
 
 def _unflatten(staging: Path, changed: list[str]) -> None:
@@ -232,15 +234,11 @@ def _commit_in_place(staging: Path, output: Path, changed: list[str], removed: l
     # whole-site swap would close even that gap, but it also makes and deletes a folder
     # per page, which costs file systems such as ext4 as much again.
     existing = site_folders(current)
-    for folder in sorted(site_folders(changed) - existing):  # parents first
-        os.makedirs(output / folder, exist_ok=True)
+    for added in sorted(site_folders(changed) - existing):  # parents first
+        os.makedirs(output / added, exist_ok=True)
     base, staged = str(output), str(staging)
     for path in changed:
         os.replace(f"{staged}/{_flat_name(path)}", f"{base}/{path}")
-    _remove(output, removed)
-
-
-def _remove(output: Path, removed: list[str]) -> None:
     for path in removed:
         (output / path).unlink(missing_ok=True)
         folder = (output / path).parent
