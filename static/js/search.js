@@ -27,6 +27,8 @@ const facets = [...form.querySelectorAll("fieldset[data-param]")].map((fieldset)
 let pagefind;
 let search = null;  // the current search's results, loaded STEP at a time
 let shown = 0;
+let latest = 0;  // the newest search: an older one still running must not write over it
+let broken = false;  // a search failed: Pagefind keeps the failed fetches, so start afresh
 
 function element(tag, attributes = {}, text) {
   const node = document.createElement(tag);
@@ -124,8 +126,10 @@ function resultItem(result) {
 }
 
 async function showMore() {
-  const next = search.results.slice(shown, shown + STEP);
+  const current = search;
+  const next = current.results.slice(shown, shown + STEP);
   const results = await Promise.all(next.map((result) => result.data()));
+  if (current !== search) return [];  // a newer search has begun meanwhile
   const items = results.map(resultItem);
   for (const item of items) list.appendChild(item);
   shown += items.length;
@@ -135,9 +139,18 @@ async function showMore() {
   return items;
 }
 
+// A failed fetch of part of the index (a dropped connection, say) is said in the
+// status, rather than leaving "Searching…" on screen for good.
+function failed(error) {
+  broken = true;
+  status.textContent = `The search could not be finished. Try again, or find ${form.dataset.many || "case studies"} by browsing.`;
+  console.error(error);
+}
+
 async function run() {
   const term = box.value.trim();
   const chosen = filters();
+  const thisSearch = ++latest;
   list.textContent = "";
   more.hidden = true;
   search = null;
@@ -147,19 +160,36 @@ async function run() {
     return;
   }
   status.textContent = "Searching…";
-  search = await pagefind.search(term || null, { filters: chosen });
-  await showMore();
+  try {
+    if (broken) {
+      broken = false;
+      await pagefind.destroy();
+      await loadOptions();
+    }
+    const found = await pagefind.search(term || null, { filters: chosen });
+    if (thisSearch !== latest) return;
+    search = found;
+    await showMore();
+  } catch (error) {
+    if (thisSearch === latest) failed(error);
+    return;
+  }
+  if (thisSearch !== latest) return;
   const count = search.results.length;
   const noun = count === 1 ? "result" : "results";
   const what = term ? ` for ‘${term}’` : "";
   status.textContent = count ? `${count} ${noun}${what}` : `No results${what}`;
 }
 
+function loadOptions() {
+  return pagefind.options({ baseUrl: form.dataset.base });
+}
+
 async function start() {
   document.getElementById("search-no-js").hidden = true;
   form.hidden = false;
   pagefind = await import(form.dataset.bundle + "pagefind.js");
-  await pagefind.options({ baseUrl: form.dataset.base });
+  await loadOptions();
   readQuery();
   if (new URLSearchParams(window.location.search).toString()) {
     form.querySelector("details").open = form.querySelectorAll("input:checked").length > 0;
@@ -185,8 +215,12 @@ async function start() {
     }
   });
   moreButton.addEventListener("click", async () => {
-    const added = await showMore();
-    if (added.length) added[0].querySelector("a").focus();
+    try {
+      const added = await showMore();
+      if (added.length) added[0].querySelector("a").focus();
+    } catch (error) {
+      failed(error);
+    }
   });
   window.addEventListener("popstate", () => {
     readQuery();

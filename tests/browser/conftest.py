@@ -20,6 +20,32 @@ from .support import CHROMIUM, CHROMIUM_ARGS, CONTENT, PAGES, PREFIX, LocalServe
 
 TIMEOUT_MS = 10_000
 VIEWPORT = {"width": 1280, "height": 900}
+# What the browser reported during the current test (errors, warnings, failed requests),
+# printed with a failure: on CI it is all there is to go on.
+BROWSER_LOG: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _browser_log() -> Iterator[None]:
+    BROWSER_LOG.clear()
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    if report.failed and BROWSER_LOG:
+        report.sections.append(("browser log", "\n".join(BROWSER_LOG)))
+
+
+def record_browser_log(context) -> None:
+    def console(message) -> None:
+        if message.type in ("error", "warning"):
+            BROWSER_LOG.append(f"console.{message.type} on {message.page.url if message.page else '?'}: {message.text}")
+
+    context.on("console", console)
+    context.on("weberror", lambda error: BROWSER_LOG.append(f"uncaught on {error.page.url if error.page else '?'}: {error.error}"))
+    context.on("requestfailed", lambda request: BROWSER_LOG.append(f"request failed: {request.url} ({request.failure})"))
 
 
 def build_site(content: Path, output: Path, base_url: str) -> None:
@@ -85,6 +111,7 @@ def context_factory(browser, server: LocalServer):
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         local_only(context, server.base_url)
+        record_browser_log(context)
         contexts.append(context)
         return context
 

@@ -112,6 +112,11 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 class _Server(ThreadingHTTPServer):
+    # A page may open many connections at once (twenty search results fetch twenty
+    # fragments, each on a connection of its own under HTTP/1.0): the default backlog
+    # of five can overflow on a busy machine and fail a fetch the site never failed.
+    request_queue_size = 128
+
     def handle_error(self, request, client_address) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that stopped reading
             super().handle_error(request, client_address)

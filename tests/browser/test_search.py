@@ -87,6 +87,19 @@ def test_a_search_that_finds_nothing_says_so(page, site):
     expect(page.locator("#search-count")).to_have_text(re.compile("^No results for ‘zqxjvkw’$"))
 
 
+def test_a_search_whose_index_cannot_be_fetched_says_so_and_can_be_tried_again(page, site):
+    # The results' text fails to load, as on a dropped connection; the page itself loaded.
+    page.route(re.compile(r"/pagefind/fragment/"), lambda route: route.abort())
+    visit(page, site.url("search/?q=council"), "#search-form")
+    status = page.locator("#search-count")
+    expect(status).to_have_text(re.compile(r"^The search could not be finished\. Try again, or find .+ by browsing\.$"))
+    expect(page.locator("#search-results > li")).to_have_count(0)
+    # Once the connection is back, searching again works.
+    page.unroute(re.compile(r"/pagefind/fragment/"))
+    page.locator("#search-form").get_by_role("button", name="Search").click()
+    assert wait_for_results(page, "council") > 0
+
+
 def test_a_theme_narrows_the_results(page, site):
     visit(page, site.url("search/?q=council"), "#search-form")
     before = wait_for_results(page, "council")
