@@ -68,6 +68,15 @@ def test_true_is_not_text_and_the_line_says_so(site_folder):
     assert "expected text" in problem.message
 
 
+@pytest.mark.parametrize("key", ["true", "null", "012", "1.10"])
+def test_a_key_that_looks_like_a_value_is_named_as_typed_on_its_line(site_folder, key):
+    text = FRONT.format(title="Buses", place="Testford", published="2023-01-02").replace(
+        "summary:", f"{key}: 3\nsummary:")
+    problem = refused(site_folder, text)
+    assert problem.line == 8
+    assert f"unknown field '{key}'" in problem.message
+
+
 def test_a_tab_is_named_on_its_line(site_folder):
     text = FRONT.format(title="Buses", place="Testford", published="2023-01-02").replace(
         "  - title: Council report", "\t- title: Council report")

@@ -279,6 +279,10 @@ def _key_lines(root: yaml.Node, line_of) -> dict[str, int]:
                 line = line_of(key_node.start_mark)
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise FrontMatterError("YAML merge keys (<<) are not allowed", line=line)
+                if isinstance(key_node, yaml.ScalarNode):
+                    # A key is a name, read as typed: `true:` is the field "true" (so an
+                    # error names it and finds its line), not the boolean True.
+                    key_node.tag = "tag:yaml.org,2002:str"
                 if key in keys:
                     raise FrontMatterError(f"'{key}' is given twice", line=line,
                                            hint="keep one of them; a repeated field would silently replace the first")
