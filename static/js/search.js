@@ -143,6 +143,7 @@ async function showMore() {
 // status, rather than leaving "Searching…" on screen for good.
 function failed(error) {
   broken = true;
+  more.hidden = true;  // trying again is a new search: Pagefind would repeat the failed fetch
   status.textContent = `The search could not be finished. Try again, or find ${form.dataset.many || "case studies"} by browsing.`;
   console.error(error);
 }
