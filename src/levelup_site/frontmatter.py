@@ -254,7 +254,8 @@ def _unreadable(error: yaml.YAMLError, yaml_text: str, line_of) -> FrontMatterEr
 
 
 def _key_lines(root: yaml.Node, line_of) -> dict[str, int]:
-    """Map "sources[0].url"-style paths to lines, refusing what a safe file never needs.
+    """Map "sources[0].url"-style paths to lines, refusing what a safe file never needs,
+    and mark every plain key to be read as the text typed (a key is a name).
 
     Iterative, so that deeply nested input gives an error rather than a RecursionError.
     """
