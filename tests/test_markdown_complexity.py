@@ -6,8 +6,9 @@ three sizes four times apart, and its CPU time (not wall-clock time, which other
 the machine disturb) must grow about linearly. A sixteenfold longer text may cost at most 40
 times as much (linear growth gives 16, quadratic 256), and no fourfold step more than 12
 times: the whole span decides, so one noisy measurement of a few milliseconds cannot. The
-fastest of a few runs is used, and times under a floor count as the floor, so that timer
-noise on tiny inputs cannot decide the outcome.
+fastest of a few runs is used, the sizes taking turns so that a slow spell of the machine
+falls on all of them, and times under a floor count as the floor, so that timer noise on
+tiny inputs cannot decide the outcome.
 """
 
 from __future__ import annotations
@@ -90,13 +91,17 @@ FAMILIES = {
 }
 
 
-def cpu_time(renderer: MarkdownRenderer, text: str) -> float:
-    best = float("inf")
+def cpu_times(renderer: MarkdownRenderer, texts: list[str]) -> list[float]:
+    """The fastest CPU time of each text. The sizes take turns, one run of each per
+    round, so that a spell in which the machine is slow falls on every size alike
+    rather than on all the runs of one."""
+    best = [float("inf")] * len(texts)
     for _ in range(REPEATS):
-        start = time.process_time()
-        renderer.render_with_notes(text)
-        best = min(best, time.process_time() - start)
-    return max(best, FLOOR)
+        for index, text in enumerate(texts):
+            start = time.process_time()
+            renderer.render_with_notes(text)
+            best[index] = min(best[index], time.process_time() - start)
+    return [max(time_taken, FLOOR) for time_taken in best]
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -104,7 +109,7 @@ def test_rendering_time_grows_linearly(family):
     renderer = MarkdownRenderer()
     texts = [FAMILIES[family](size) for size in SIZES]
     assert all(size <= len(text) <= size + 30 for size, text in zip(SIZES, texts))
-    times = [cpu_time(renderer, text) for text in texts]
+    times = cpu_times(renderer, texts)
     ratios = [later / earlier for earlier, later in itertools.pairwise(times)]
     assert times[-1] / times[0] < MAX_SPAN_RATIO and max(ratios) < MAX_STEP_RATIO, (
         f"{family}: CPU time {', '.join(f'{t * 1000:.1f} ms' for t in times)} for "
